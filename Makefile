@@ -1,0 +1,72 @@
+# Everything a newcomer needs: `make run` serves the demo, `make test` runs the suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+STAMP := $(VENV)/.installed
+PO_FILES := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# The same server settings serve `make run` and the benchmark.
+GUNICORN_OPTS ?= --workers 2 --threads 4 --worker-class gthread --bind $(HOST):$(PORT) \
+	--access-logfile - --forwarded-allow-ips 127.0.0.1
+
+.PHONY: help install instance-db run dev test test-pg test-browser lint translations messages ci clean browser-deps
+
+help:
+	@echo "make run    - install, migrate, load the demo data and serve at http://$(HOST):$(PORT)"
+	@echo "make test   - install and run the whole test suite (SQLite)"
+	@echo "make dev    - the same data, Flask's debug server with reload"
+	@echo "make lint   - ruff"
+	@echo "make messages - extract strings and update the message catalogs"
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(STAMP) translations
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+translations: $(MO_FILES)
+
+instance-db: install
+	$(FLASK) db upgrade
+	$(FLASK) honors demo
+
+run: instance-db
+	$(BIN)/gunicorn $(GUNICORN_OPTS) wsgi:app
+
+dev: instance-db
+	$(FLASK) run --debug --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest -q tests
+
+test-pg: install
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
+		$(BIN)/python -m pytest -q tests
+
+browser-deps: install
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+test-browser: browser-deps
+	HONORS_BROWSER_TESTS=1 $(BIN)/python -m pytest -q tests/browser
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+
+ci:
+	.ci/run
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache $(MO_FILES)

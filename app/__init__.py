@@ -1,0 +1,81 @@
+"""Application factory: configuration, extensions, blueprints, error handlers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from app.config import Config
+
+
+def create_app(config: Config | type[Config] | None = None, **overrides: Any) -> Flask:
+    if config is None:
+        config = Config()
+    elif isinstance(config, type):
+        config = config()
+    instance_path = Path(config.INSTANCE_PATH)
+    instance_path.mkdir(parents=True, exist_ok=True)
+    app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True)
+    app.config.from_object(config)
+    app.config.update(overrides)
+
+    from app.core.converters import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from app.core import errors, frame
+
+    errors.register(app)
+    frame.register(app)
+
+    from app.cli import honors_cli
+
+    app.cli.add_command(honors_cli)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app.accounts import passwords
+    from app.core import i18n, sqlite  # noqa: F401  (sqlite registers connection pragmas)
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(app.root_path).parent / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories="translations",
+    )
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    passwords.configure(
+        time_cost=app.config["ARGON2_TIME_COST"],
+        memory_cost=app.config["ARGON2_MEMORY_COST"],
+        parallelism=app.config["ARGON2_PARALLELISM"],
+    )
+    # Import every model module so metadata is complete for migrations and create_all().
+    from app import models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.accounts.views import bp as accounts_bp
+    from app.admin.views import bp as admin_bp
+    from app.core.views import bp as core_bp
+    from app.staff.views import bp as staff_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(staff_bp, url_prefix="/staff")

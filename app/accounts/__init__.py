@@ -1,0 +1,1 @@
+"""Accounts: users, roles, login, lockout and the admin pages that manage them."""

@@ -1,0 +1,65 @@
+"""Login, password and user administration forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+
+from app.accounts.models import Role
+from app.core.forms import BaseForm, MultiCheckboxField
+
+ROLE_LABELS = {
+    Role.NOMINATOR: _l("Nominating unit"),
+    Role.STAFF: _l("Secretariat staff"),
+    Role.COMMITTEE: _l("Committee member"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+
+class LoginForm(BaseForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=40)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
+
+
+class PasswordChangeForm(BaseForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=128)]
+    )
+    new_password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(min=10, max=128)]
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
+    )
+
+
+def _coerce_org(value: object) -> int | None:
+    if value in (None, "", "None"):
+        return None
+    return int(value)  # type: ignore[arg-type]
+
+
+class _UserFields(BaseForm):
+    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=60)])
+    roles = MultiCheckboxField(
+        _l("Roles"),
+        choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],
+        validators=[DataRequired(message=_l("Choose at least one role."))],
+    )
+    organisation_id = SelectField(_l("Organisation"), coerce=_coerce_org, validate_choice=True)
+
+
+class UserCreateForm(_UserFields):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(min=3, max=40)])
+    password = PasswordField(
+        _l("Initial password"), validators=[DataRequired(), Length(min=10, max=128)]
+    )
+
+
+class UserEditForm(_UserFields):
+    is_active = BooleanField(_l("Account active"))
+    new_password = PasswordField(
+        _l("Set a new password (optional)"), validators=[Optional(), Length(min=10, max=128)]
+    )

@@ -1,0 +1,77 @@
+"""User, role and login-failure schema."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db_types import UTCDateTime, created_at, enum_type, intpk, utcnow
+from app.extensions import db
+from app.orgs.models import Organisation
+
+
+class Role(enum.StrEnum):
+    NOMINATOR = "nominator"
+    STAFF = "staff"
+    COMMITTEE = "committee"
+    ADMIN = "admin"
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[Role] = mapped_column(enum_type(Role, "role"), primary_key=True)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[intpk]
+    username: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(60))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
+    is_active: Mapped[bool] = mapped_column(default=True)
+    # Bumped on logout-everywhere, password change and deactivation: it is part of the
+    # session's user id, so an old cookie stops matching.
+    session_version: Mapped[int] = mapped_column(default=1)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[created_at]
+
+    organisation: Mapped[Organisation | None] = relationship()
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(row.role for row in self.role_rows)
+
+    def has_role(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+
+class LoginFailure(db.Model):
+    """One row per failed password check, kept in the database so every worker agrees."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (sa.Index("ix_login_failures_user_at", "user_id", "at"),)

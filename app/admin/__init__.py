@@ -1,0 +1,1 @@
+"""Administration area: accounts, roles and organisations (admins only)."""

@@ -1,0 +1,10 @@
+"""The `flask honors ...` command group; each domain contributes its commands."""
+
+from __future__ import annotations
+
+from flask.cli import AppGroup
+
+honors_cli = AppGroup("honors", help="Luohe Honor Registry commands.")
+
+from app.accounts import cli as _accounts_cli  # noqa: E402,F401  (registers commands)
+from app.demo import cli as _demo_cli  # noqa: E402,F401

@@ -1,0 +1,96 @@
+"""Configuration classes; every setting can be overridden from the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("HONORS_INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def _secret_from_instance(instance_dir: Path) -> str:
+    """Read instance/secret_key, generating it (mode 0600) on first run."""
+    path = instance_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def _bool_env(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalize_database_url(url: str) -> str:
+    """Route plain postgres URLs to the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    INSTANCE_PATH = INSTANCE_DIR
+    SQLALCHEMY_DATABASE_URI = normalize_database_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'honors.sqlite3'}")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool_env("SESSION_COOKIE_SECURE")
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead; forms stay usable all day
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+
+    BABEL_DEFAULT_LOCALE = "zh"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh", "en")
+
+    # Login lockout: LOCKOUT_THRESHOLD failures within LOCKOUT_WINDOW lock for LOCKOUT_DURATION.
+    LOCKOUT_THRESHOLD = 5
+    LOCKOUT_WINDOW_MINUTES = 15
+    LOCKOUT_DURATION_MINUTES = 15
+
+    # argon2id parameters (RFC 9106 "second recommended" profile is argon2-cffi's default).
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536
+    ARGON2_PARALLELISM = 4
+
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STRATEGY = "moving-window"
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or _secret_from_instance(
+            Path(self.INSTANCE_PATH)
+        )
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"  # noqa: S105 - fixed key for tests only
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 8
+    ARGON2_PARALLELISM = 1
+    RATELIMIT_ENABLED = True
+
+    def __init__(self) -> None:
+        self.SQLALCHEMY_DATABASE_URI = normalize_database_url(
+            os.environ.get("TEST_DATABASE_URL", "sqlite://")
+        )
+        self.RATELIMIT_STORAGE_URI = "memory://"

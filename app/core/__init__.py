@@ -1,0 +1,1 @@
+"""The site frame: home, health check, language, security headers, errors, Markdown filter."""

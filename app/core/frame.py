@@ -1,0 +1,73 @@
+"""Per-request frame: security headers, language cookie, template globals and filters."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+from flask_babel import get_locale
+
+from app.accounts import permissions
+from app.core import i18n
+from app.core.markdown import render_markdown
+from app.programs.labels import label
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def register(app: Flask) -> None:
+    app.after_request(_add_headers)
+    app.add_template_filter(render_markdown, "markdown")
+    app.jinja_env.globals.update(
+        switch_lang_url=i18n.switch_lang_url,
+        html_lang=i18n.html_lang,
+        get_locale=get_locale,
+        can=permissions.PREDICATES,
+        label=label,
+        localized=localized,
+    )
+
+
+def localized(obj: object, attr: str = "name") -> str:
+    """`obj.<attr>_en` in English, `obj.<attr>_zh` otherwise."""
+    lang = "en" if str(get_locale()).startswith("en") else "zh"
+    return getattr(obj, f"{attr}_{lang}")
+
+
+def _add_headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.is_secure:
+        response.headers.setdefault(
+            "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+        )
+    lang = i18n.requested_lang() if request else None
+    if lang:
+        response.set_cookie(
+            i18n.LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+        )
+    if "Cache-Control" not in response.headers and request.endpoint not in {"static"}:
+        # Pages vary by login and language; never let a shared cache keep them.
+        response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.add("Cookie")
+    return response

@@ -1,0 +1,22 @@
+"""`flask honors demo`: load the demo data set (idempotent)."""
+
+from __future__ import annotations
+
+import click
+
+from app.cli import honors_cli
+from app.extensions import db
+
+
+@honors_cli.command("demo")
+def demo_command() -> None:
+    """Load the demo data set; running it again changes nothing."""
+    from app.demo.services import load_demo
+
+    created = load_demo()
+    db.session.commit()
+    total = sum(created.values())
+    if total:
+        click.echo("demo data loaded: " + ", ".join(f"{k} {v}" for k, v in created.items() if v))
+    else:
+        click.echo("demo data already present; nothing changed")

@@ -1,0 +1,159 @@
+"""Honoree, group member and honor schema."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db_types import UTCDateTime, created_at, enum_type, intpk, utcnow
+from app.extensions import db
+from app.orgs.models import Organisation
+from app.programs.models import Category, Cycle, Program
+
+
+class HonoreeKind(enum.StrEnum):
+    INDIVIDUAL = "individual"
+    GROUP = "group"
+
+
+class Gender(enum.StrEnum):
+    MALE = "male"
+    FEMALE = "female"
+
+
+class AwardKind(enum.StrEnum):
+    HONOREE = "honoree"
+    NOMINATION_AWARD = "nomination_award"  # 提名奖
+
+
+class HonorStatus(enum.StrEnum):
+    PENDING = "pending"  # decided, not yet released
+    PUBLISHED = "published"
+    REVOKED = "revoked"
+
+
+class HonorSource(enum.StrEnum):
+    LOCAL = "local"  # passed a Luohe cycle
+    EXTERNAL = "external"  # recorded from a provincial or national list
+    IMPORT = "import"  # historical import
+
+
+class Honoree(db.Model):
+    __tablename__ = "honorees"
+
+    id: Mapped[intpk]
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    kind: Mapped[HonoreeKind] = mapped_column(enum_type(HonoreeKind, "kind"))
+    name: Mapped[str] = mapped_column(sa.String(100), index=True)
+    gender: Mapped[Gender | None] = mapped_column(enum_type(Gender, "gender"))
+    birth_date: Mapped[date | None]  # internal; the public sees birth year or age band
+    birth_year: Mapped[int | None]
+    ethnicity: Mapped[str | None] = mapped_column(sa.String(20))
+    political_status: Mapped[str | None] = mapped_column(sa.String(20))
+    education: Mapped[str | None] = mapped_column(sa.String(20))
+    unit: Mapped[str | None] = mapped_column(sa.String(100))
+    post: Mapped[str | None] = mapped_column(sa.String(60))
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
+    district_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
+    headline: Mapped[str] = mapped_column(sa.String(70), default="")
+    summary: Mapped[str] = mapped_column(sa.String(500), default="")
+    story_md: Mapped[str] = mapped_column(sa.Text, default="")
+    photo_path: Mapped[str | None] = mapped_column(sa.String(255))
+    photo_alt: Mapped[str | None] = mapped_column(sa.String(200))
+    consent_given: Mapped[bool] = mapped_column(default=False)
+    consent_collected_by: Mapped[str | None] = mapped_column(sa.String(60))
+    consent_at: Mapped[date | None]
+    consent_withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[created_at]
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    organisation: Mapped[Organisation | None] = relationship(foreign_keys=[organisation_id])
+    district: Mapped[Organisation | None] = relationship(foreign_keys=[district_id])
+    members: Mapped[list[GroupMember]] = relationship(
+        cascade="all, delete-orphan", order_by="GroupMember.sort_order"
+    )
+    honors: Mapped[list[Honor]] = relationship(back_populates="honoree")
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "kind = 'individual' OR (gender IS NULL AND birth_date IS NULL)",
+            name="group_has_no_person_fields",
+        ),
+        sa.CheckConstraint(
+            "birth_year IS NULL OR birth_year BETWEEN 1900 AND 2100", name="birth_year_range"
+        ),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Honoree {self.slug}>"
+
+
+class GroupMember(db.Model):
+    __tablename__ = "group_members"
+
+    id: Mapped[intpk]
+    group_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("honorees.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(100))
+    post: Mapped[str | None] = mapped_column(sa.String(60))
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+
+class Honor(db.Model):
+    __tablename__ = "honors"
+
+    id: Mapped[intpk]
+    honoree_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("honorees.id", ondelete="RESTRICT"), index=True
+    )
+    program_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("programs.id", ondelete="RESTRICT"), index=True
+    )
+    cycle_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("cycles.id", ondelete="RESTRICT"), index=True
+    )
+    category_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("categories.id", ondelete="RESTRICT")
+    )
+    award: Mapped[AwardKind] = mapped_column(
+        enum_type(AwardKind, "award"), default=AwardKind.HONOREE
+    )
+    status: Mapped[HonorStatus] = mapped_column(
+        enum_type(HonorStatus, "status"), default=HonorStatus.PENDING
+    )
+    source: Mapped[HonorSource] = mapped_column(enum_type(HonorSource, "source"))
+    # Free label: external lists changed cadence over the years (2019-03, 2023-Q2, 第5批).
+    period_label: Mapped[str] = mapped_column(sa.String(30))
+    period_start: Mapped[date]
+    period_end: Mapped[date]
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoke_reason: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[created_at]
+
+    honoree: Mapped[Honoree] = relationship(back_populates="honors")
+    program: Mapped[Program] = relationship()
+    cycle: Mapped[Cycle | None] = relationship()
+    category: Mapped[Category | None] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("honoree_id", "program_id", "period_label", "award"),
+        sa.CheckConstraint("period_start <= period_end", name="period_order"),
+        sa.CheckConstraint(
+            "status != 'published' OR published_at IS NOT NULL", name="published_has_time"
+        ),
+        sa.CheckConstraint(
+            "status != 'revoked' OR revoked_at IS NOT NULL", name="revoked_has_time"
+        ),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Honor {self.honoree_id} {self.program_id} {self.period_label}>"

@@ -1,0 +1,166 @@
+"""Program, category and cycle schema."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db_types import UTCDateTime, created_at, enum_type, intpk
+from app.extensions import db
+from app.programs.workflow import CyclePhase
+
+
+class Level(enum.StrEnum):
+    CITY = "city"
+    PROVINCE = "province"
+    NATION = "nation"
+
+
+class Cadence(enum.StrEnum):
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    ANNUAL = "annual"
+    BIENNIAL = "biennial"
+    IRREGULAR = "irregular"
+
+
+class NomineeKind(enum.StrEnum):
+    INDIVIDUAL = "individual"
+    GROUP = "group"
+    BOTH = "both"
+
+
+class BallotRule(enum.StrEnum):
+    APPROVAL = "approval"
+    SCORE = "score"
+
+
+# Days each phase lasts when `honors schedule` creates a cycle; a program may override.
+DEFAULT_PHASE_TEMPLATE: dict[str, int] = {
+    "nominating_days": 15,
+    "vetting_days": 5,
+    "public_review_days": 5,
+    "voting_days": 3,
+    "notice_days": 7,
+}
+
+program_feeds = sa.Table(
+    "program_feeds",
+    db.metadata,
+    sa.Column("program_id", sa.ForeignKey("programs.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("target_id", sa.ForeignKey("programs.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+
+    id: Mapped[intpk]
+    code: Mapped[str] = mapped_column(sa.String(30), unique=True)
+    name_zh: Mapped[str] = mapped_column(sa.String(30))
+    name_en: Mapped[str] = mapped_column(sa.String(60))
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+
+class ProgramCategory(db.Model):
+    __tablename__ = "program_categories"
+
+    program_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("programs.id", ondelete="CASCADE"), primary_key=True
+    )
+    category_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("categories.id", ondelete="RESTRICT"), primary_key=True
+    )
+    quota: Mapped[int | None]
+
+    category: Mapped[Category] = relationship(lazy="joined")
+
+    __table_args__ = (sa.CheckConstraint("quota IS NULL OR quota > 0", name="quota_positive"),)
+
+
+class Program(db.Model):
+    __tablename__ = "programs"
+
+    id: Mapped[intpk]
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name_zh: Mapped[str] = mapped_column(sa.String(60))
+    name_en: Mapped[str] = mapped_column(sa.String(120))
+    level: Mapped[Level] = mapped_column(enum_type(Level, "level"))
+    external: Mapped[bool] = mapped_column(default=False)
+    cadence: Mapped[Cadence] = mapped_column(enum_type(Cadence, "cadence"))
+    quota: Mapped[int | None]
+    # Places for collectives on top of `quota` (e.g. 感动漯河's collective award).
+    group_quota: Mapped[int | None]
+    nominee_kind: Mapped[NomineeKind] = mapped_column(enum_type(NomineeKind, "nominee_kind"))
+    age_min: Mapped[int | None]
+    age_max: Mapped[int | None]
+    ballot_rule: Mapped[BallotRule] = mapped_column(
+        enum_type(BallotRule, "ballot_rule"), default=BallotRule.APPROVAL
+    )
+    public_review: Mapped[bool] = mapped_column(default=False)
+    public_weight_pct: Mapped[int] = mapped_column(default=0)
+    notice_days: Mapped[int] = mapped_column(default=7)
+    # Once honored by this program, a person is not nominated to it again.
+    cooldown: Mapped[bool] = mapped_column(default=True)
+    has_nomination_award: Mapped[bool] = mapped_column(default=False)
+    minors_in_public_review: Mapped[bool] = mapped_column(default=False)
+    phase_template: Mapped[dict[str, Any]] = mapped_column(
+        sa.JSON, default=lambda: dict(DEFAULT_PHASE_TEMPLATE)
+    )
+    sort_order: Mapped[int] = mapped_column(default=0)
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    categories: Mapped[list[ProgramCategory]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+    feeds: Mapped[list[Program]] = relationship(
+        secondary=program_feeds,
+        primaryjoin=lambda: Program.id == program_feeds.c.program_id,
+        secondaryjoin=lambda: Program.id == program_feeds.c.target_id,
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("public_weight_pct BETWEEN 0 AND 100", name="public_weight_range"),
+        sa.CheckConstraint("notice_days >= 1", name="notice_days_positive"),
+        sa.CheckConstraint("quota IS NULL OR quota > 0", name="quota_positive"),
+        sa.CheckConstraint(
+            "age_min IS NULL OR age_max IS NULL OR age_min <= age_max", name="age_range"
+        ),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Program {self.code}>"
+
+
+class Cycle(db.Model):
+    __tablename__ = "cycles"
+
+    id: Mapped[intpk]
+    program_id: Mapped[int] = mapped_column(sa.ForeignKey("programs.id", ondelete="RESTRICT"))
+    period: Mapped[str] = mapped_column(sa.String(20))
+    state: Mapped[CyclePhase] = mapped_column(
+        enum_type(CyclePhase, "state"), default=CyclePhase.DRAFT
+    )
+    # Date on which age limits are evaluated (usually the period's first day).
+    reference_date: Mapped[date]
+    nominations_open_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    nominations_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    voting_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    voting_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    notice_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    notice_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[created_at]
+
+    program: Mapped[Program] = relationship(lazy="joined")
+
+    __table_args__ = (sa.UniqueConstraint("program_id", "period"),)
+
+    def __repr__(self) -> str:
+        return f"<Cycle {self.program_id} {self.period} {self.state}>"

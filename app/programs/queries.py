@@ -1,0 +1,31 @@
+"""Read-only selects over programs and cycles."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.programs.models import Cycle, Program
+from app.programs.workflow import CyclePhase
+
+
+def all_programs() -> list[Program]:
+    return list(db.session.scalars(sa.select(Program).order_by(Program.sort_order, Program.id)))
+
+
+def recent_cycles(limit: int = 20) -> list[Cycle]:
+    stmt = sa.select(Cycle).order_by(Cycle.reference_date.desc(), Cycle.id.desc()).limit(limit)
+    return list(db.session.scalars(stmt))
+
+
+PUBLIC_PHASES = (CyclePhase.NOMINATING, CyclePhase.PUBLIC_REVIEW, CyclePhase.NOTICE)
+
+
+def active_cycles() -> list[Cycle]:
+    """Cycles the public can take part in now: nominating, public review, notice."""
+    stmt = (
+        sa.select(Cycle)
+        .where(Cycle.state.in_(PUBLIC_PHASES))
+        .order_by(Cycle.reference_date.desc(), Cycle.id)
+    )
+    return list(db.session.scalars(stmt))

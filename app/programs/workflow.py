@@ -1,0 +1,48 @@
+"""Cycle phases (SPEC §3) and the moves allowed between them: pure, no database."""
+
+from __future__ import annotations
+
+import enum
+
+
+class CyclePhase(enum.StrEnum):
+    DRAFT = "draft"
+    NOMINATING = "nominating"
+    VETTING = "vetting"
+    PUBLIC_REVIEW = "public_review"
+    VOTING = "voting"
+    NOTICE = "notice"
+    PUBLISHED = "published"
+    CLOSED = "closed"
+
+
+TRANSITIONS: dict[CyclePhase, frozenset[CyclePhase]] = {
+    CyclePhase.DRAFT: frozenset({CyclePhase.NOMINATING}),
+    CyclePhase.NOMINATING: frozenset({CyclePhase.VETTING}),
+    CyclePhase.VETTING: frozenset({CyclePhase.PUBLIC_REVIEW, CyclePhase.VOTING}),
+    CyclePhase.PUBLIC_REVIEW: frozenset({CyclePhase.VOTING}),
+    CyclePhase.VOTING: frozenset({CyclePhase.NOTICE}),
+    CyclePhase.NOTICE: frozenset({CyclePhase.PUBLISHED}),
+    CyclePhase.PUBLISHED: frozenset({CyclePhase.CLOSED}),
+    CyclePhase.CLOSED: frozenset(),
+}
+
+
+class TransitionError(Exception):
+    """A phase move that the state machine refuses; the message is shown to the user."""
+
+
+def allowed_moves(current: CyclePhase, *, public_review: bool) -> list[CyclePhase]:
+    """Phases reachable from `current`, in phase order, for a program with/without review."""
+    moves = set(TRANSITIONS[current])
+    # Vetting leads to public review when the program has it, straight to voting otherwise.
+    if current is CyclePhase.VETTING:
+        moves.discard(CyclePhase.VOTING if public_review else CyclePhase.PUBLIC_REVIEW)
+    order = list(CyclePhase)
+    return sorted(moves, key=order.index)
+
+
+def check_transition(current: CyclePhase, target: CyclePhase, *, public_review: bool) -> None:
+    """Raise TransitionError unless current → target is an allowed move."""
+    if target not in allowed_moves(current, public_review=public_review):
+        raise TransitionError(f"{current.value} → {target.value}")

@@ -1,0 +1,38 @@
+"""Rules of STYLE.md that a grep can keep."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+APP = Path(__file__).resolve().parent.parent / "app"
+
+
+def _sources():
+    return [(p, p.read_text(encoding="utf-8")) for p in APP.rglob("*.py")]
+
+
+def test_only_services_assign_state():
+    offenders = [
+        str(p.relative_to(APP))
+        for p, text in _sources()
+        if re.search(r"\.state\s*=(?!=)", text) and p.name != "services.py"
+    ]
+    assert offenders == []
+
+
+def test_services_never_commit_or_touch_request():
+    for path, text in _sources():
+        if path.name == "services.py":
+            assert ".commit(" not in text, path
+            assert "from flask import" not in text, path
+            assert "current_app" not in text, path
+
+
+def test_no_legacy_query_api():
+    assert [str(p) for p, text in _sources() if re.search(r"\.query\.", text)] == []
+
+
+def test_no_safe_filter_on_user_content():
+    templates = (APP / "templates").rglob("*.html")
+    assert [str(t) for t in templates if "|safe" in t.read_text(encoding="utf-8")] == []

@@ -1,0 +1,57 @@
+"""Migrations: upgrade → `db check` (models match) → downgrade, on SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import check, downgrade, upgrade
+
+from app.config import normalize_database_url
+from tests.conftest import make_test_app
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{tmp_path / 'migrate.sqlite3'}"
+        return
+    # PostgreSQL: an empty schema of its own, so the shared test tables stay untouched.
+    base = normalize_database_url(base)
+    schema = f"mig_{uuid.uuid4().hex[:8]}"
+    engine = sa.create_engine(base)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    joiner = "&" if "?" in base else "?"
+    yield f"{base}{joiner}options=-csearch_path%3D{schema}"
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
+def test_migrations_upgrade_check_downgrade(tmp_path_factory, empty_database_url):
+    app = make_test_app(tmp_path_factory, SQLALCHEMY_DATABASE_URI=empty_database_url)
+    with app.app_context():
+        from app.extensions import db
+
+        upgrade()
+        tables = set(sa.inspect(db.engine).get_table_names())
+        assert {"users", "organisations", "programs", "cycles", "honorees", "honors"} <= tables
+        check()  # raises when the models differ from the migrated schema
+        downgrade(revision="base")
+        assert set(sa.inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_revision_files_are_date_prefixed():
+    from pathlib import Path
+
+    versions = Path(__file__).resolve().parent.parent / "migrations" / "versions"
+    names = [p.name for p in versions.glob("*.py")]
+    assert names
+    assert all(name[:8].isdigit() and name[8] == "_" for name in names), names
