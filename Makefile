@@ -52,7 +52,7 @@ test-pg: install
 		$(BIN)/python -m pytest -q tests
 
 browser-deps: install
-	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	@(test -x /usr/bin/chromium && test -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null)
 
 test-browser: browser-deps
 	HONORS_BROWSER_TESTS=1 $(BIN)/python -m pytest -q tests/browser
