@@ -65,6 +65,16 @@ def _init_extensions(app: Flask) -> None:
         memory_cost=app.config["ARGON2_MEMORY_COST"],
         parallelism=app.config["ARGON2_PARALLELISM"],
     )
+    from app.privacy import crypto
+
+    crypto.configure(
+        Path(app.instance_path),
+        field_keys=app.config["FIELD_ENCRYPTION_KEYS"],
+        hash_key=app.config["ID_HASH_KEY"],
+    )
+    from app.notifications import mail, outbox  # noqa: F401  (outbox: commit listeners)
+
+    app.extensions["honors_mail"] = mail.make_sender(app.config)
     # Import every model module so metadata is complete for migrations and create_all().
     from app import models  # noqa: F401
 
@@ -72,10 +82,22 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
+    from app.audit.views import bp as audit_bp
     from app.core.views import bp as core_bp
+    from app.nominations.views import bp as nominations_bp
+    from app.notifications.views import bp as notifications_bp
+    from app.recommendations.views import bp as recommendations_bp
+    from app.recommendations.views import public_bp as recommend_bp
     from app.staff.views import bp as staff_bp
+    from app.vetting.views import bp as vetting_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(staff_bp, url_prefix="/staff")
+    app.register_blueprint(nominations_bp, url_prefix="/nominations")
+    app.register_blueprint(vetting_bp, url_prefix="/staff/nominations")
+    app.register_blueprint(recommendations_bp, url_prefix="/staff/recommendations")
+    app.register_blueprint(recommend_bp)
+    app.register_blueprint(audit_bp, url_prefix="/staff/audit")
+    app.register_blueprint(notifications_bp)

@@ -55,7 +55,8 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 8 * 3600
 
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead; forms stay usable all day
-    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    # Whole request: 1 ID photo + 5 life photos (10 MB each) + attachments fit in one form.
+    MAX_CONTENT_LENGTH = 80 * 1024 * 1024
 
     BABEL_DEFAULT_LOCALE = "zh"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
@@ -70,6 +71,20 @@ class Config:
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536
     ARGON2_PARALLELISM = 4
+
+    # Field encryption keys (comma-separated Fernet keys, first one encrypts) and the key of
+    # the ID-number lookup hash; generated into instance/ when unset.
+    FIELD_ENCRYPTION_KEYS = os.environ.get("FIELD_ENCRYPTION_KEYS") or None
+    ID_HASH_KEY = os.environ.get("ID_HASH_KEY") or None
+
+    # Outgoing mail: "console" logs messages; "smtp" sends through MAIL_SERVER.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "noreply@luohe.invalid")
+
+    UPLOAD_MAX_PHOTO_BYTES = 10 * 1024 * 1024
+    UPLOAD_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "moving-window"

@@ -63,3 +63,8 @@ def enum_type(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
 
 intpk = Annotated[int, mapped_column(primary_key=True)]
 created_at = Annotated[datetime, mapped_column(UTCDateTime, default=utcnow, nullable=False)]
+
+
+def enum_values(enum_cls: type[enum.Enum]) -> frozenset[str]:
+    """The stored values of an enum, to test untrusted strings (3.11 `in Enum` needs members)."""
+    return frozenset(member.value for member in enum_cls)

@@ -3,10 +3,30 @@
 from app.accounts.models import LoginFailure, Role, User, UserRole
 from app.audit.models import AuditEvent
 from app.honors.models import GroupMember, Honor, Honoree
+from app.nominations.models import (
+    ConsultationCheck,
+    Nomination,
+    NominationAttachment,
+    NominationEvent,
+    NominationMember,
+    NominationNote,
+    NominationPhoto,
+    PublicRecommendation,
+)
+from app.notifications.models import Notification
 from app.orgs.models import Organisation
 from app.programs.models import Category, Cycle, Program, ProgramCategory
 
 __all__ = [
+    "ConsultationCheck",
+    "Nomination",
+    "NominationAttachment",
+    "NominationEvent",
+    "NominationMember",
+    "NominationNote",
+    "NominationPhoto",
+    "Notification",
+    "PublicRecommendation",
     "AuditEvent",
     "Category",
     "Cycle",

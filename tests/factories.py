@@ -13,6 +13,7 @@ from app.accounts.services import create_user
 from app.extensions import db
 from app.honors.models import (
     AwardKind,
+    Gender,
     Honor,
     Honoree,
     HonoreeKind,
@@ -152,3 +153,126 @@ def make_honor(honoree: Honoree, program: Program, period: str = "2026-10", **fi
     db.session.add(honor)
     db.session.commit()
     return honor
+
+
+def make_category(code: str | None = None, name_zh: str = "助人为乐"):
+    from app.programs.models import Category
+
+    n = next(_counter)
+    category = Category(code=code or f"cat{n}", name_zh=name_zh, name_en=f"Category {n}")
+    db.session.add(category)
+    db.session.commit()
+    return category
+
+
+def make_open_cycle(program: Program | None = None, period: str = "2026-11", **fields) -> Cycle:
+    """A cycle taking nominations now, its program with one category."""
+    from datetime import timedelta
+
+    from app.db_types import utcnow
+    from app.programs.models import ProgramCategory
+
+    if program is None:
+        program = make_program(**fields.pop("program_fields", {}))
+    if not program.categories:
+        category = make_category()
+        program.categories.append(ProgramCategory(category=category))
+        db.session.commit()
+    now = utcnow()
+    return make_cycle(
+        program,
+        period=period,
+        state=CyclePhase.NOMINATING,
+        nominations_open_at=now - timedelta(days=5),
+        nominations_close_at=fields.pop("close", now + timedelta(days=10)),
+        **fields,
+    )
+
+
+def valid_id_number(birth: str = "19800512", seq: str = "123", region: str = "411102") -> str:
+    from app.privacy.id_numbers import check_char
+
+    first17 = region + birth + seq
+    return first17 + check_char(first17)
+
+
+def jpeg_bytes(size=(64, 48), color=(200, 30, 30), exif_gps: bool = False) -> bytes:
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", size, color)
+    out = io.BytesIO()
+    if exif_gps:
+        exif = image.getexif()
+        exif[0x010F] = "SpyCam"  # Make
+        gps = exif.get_ifd(0x8825)
+        gps[1] = "N"
+        gps[2] = (33.0, 34.0, 55.0)
+        image.save(out, "JPEG", exif=exif)
+    else:
+        image.save(out, "JPEG")
+    return out.getvalue()
+
+
+def make_nomination(
+    cycle: Cycle | None = None,
+    organisation: Organisation | None = None,
+    state=None,
+    **fields,
+):
+    """A complete individual nomination through the real services (state set via transitions)."""
+    from app.nominations import services
+    from app.nominations.models import Channel, PhotoKind
+    from app.nominations.workflow import Actor, NominationState
+
+    cycle = cycle or make_open_cycle()
+    organisation = organisation or make_org()
+    data = services.CandidateData(
+        kind=fields.pop("kind", HonoreeKind.INDIVIDUAL),
+        category_id=fields.pop("category_id", cycle.program.categories[0].category_id),
+        name=fields.pop("name", "李测试"),
+        gender=fields.pop("gender", Gender.FEMALE),
+        birth_date=fields.pop("birth_date", date(1980, 5, 12)),
+        unit=fields.pop("unit", "测试单位"),
+        location_id=fields.pop("location_id", organisation.id),
+        id_number=fields.pop("id_number", valid_id_number()),
+        phone=fields.pop("phone", "13812345678"),
+        address=fields.pop("address", "漯河市源汇区测试路1号"),
+        headline=fields.pop("headline", "十年如一日照顾孤寡老人"),
+        summary=fields.pop("summary", "事迹简介"),
+        story_md=fields.pop("story_md", "### 事迹\n\n她每天都去看望老人。"),
+        unit_opinion=fields.pop("unit_opinion", "同意推荐"),
+        consent_given=True,
+        consent_collected_by="社区",
+        consent_date=date(2026, 11, 2),
+        members=fields.pop("members", []),
+        **fields,
+    )
+    nomination = services.create_nomination(
+        cycle=cycle, organisation=organisation, channel=Channel.COMMUNITY, data=data, actor=None
+    )
+    import tempfile
+    from pathlib import Path
+
+    services.add_photo(
+        nomination,
+        data=jpeg_bytes(),
+        kind=PhotoKind.ID_PHOTO,
+        alt="证件照",
+        root=Path(tempfile.gettempdir()) / "honors-test-uploads",
+    )
+    db.session.commit()
+    path = {
+        None: [],
+        NominationState.SUBMITTED: [NominationState.SUBMITTED],
+        NominationState.QUALIFIED: [NominationState.SUBMITTED, NominationState.QUALIFIED],
+        NominationState.RETURNED: [NominationState.SUBMITTED, NominationState.RETURNED],
+    }[state]
+    for target in path:
+        actor = Actor.NOMINATOR if target is NominationState.SUBMITTED else Actor.STAFF
+        services.transition_nomination(
+            nomination, target, actor=None, actor_kind=actor, reason="测试"
+        )
+    db.session.commit()
+    return nomination

@@ -11,17 +11,20 @@ from app.accounts.models import Role
 SAMPLE_ARGS = {"int": "1", "default": "x", "string": "x", "path": "x"}
 
 
+def _sample(match: re.Match) -> str:
+    converter, args = match.group(1), match.group(2)
+    if converter == "any":
+        return args.split(",")[0].strip().strip("'\"")
+    return SAMPLE_ARGS.get(converter or "default", "1")
+
+
 def _state_changing_urls(app):
     urls = []
     for rule in app.url_map.iter_rules():
         methods = (rule.methods or set()) - {"GET", "HEAD", "OPTIONS"}
         if not methods or rule.endpoint == "static":
             continue
-        url = re.sub(
-            r"<(?:(\w+)(?:\([^)]*\))?:)?\w+>",
-            lambda m: SAMPLE_ARGS.get(m.group(1) or "default", "1"),
-            rule.rule,
-        )
+        url = re.sub(r"<(?:(\w+)(?:\(([^)]*)\))?:)?\w+>", _sample, rule.rule)
         urls.extend((method, url) for method in sorted(methods))
     return urls
 

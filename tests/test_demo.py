@@ -67,18 +67,33 @@ def test_demo_seeds_programs_and_cycles_in_every_phase_a_newcomer_needs(app, dem
         codes = set(db.session.scalars(sa.select(Program.code)))
         states = set(db.session.scalars(sa.select(Cycle.state)))
     assert {
-        "top_ten_citizens", "luohe_good", "good_youth", "touching_luohe", "city_moral_model",
-        "henan_good", "henan_moral_model", "china_good", "national_moral_model",
+        "top_ten_citizens",
+        "luohe_good",
+        "good_youth",
+        "touching_luohe",
+        "city_moral_model",
+        "henan_good",
+        "henan_moral_model",
+        "china_good",
+        "national_moral_model",
         "national_good_youth",
     } <= codes
-    assert {CyclePhase.NOMINATING, CyclePhase.PUBLIC_REVIEW, CyclePhase.NOTICE,
-            CyclePhase.PUBLISHED} <= states
+    assert {
+        CyclePhase.NOMINATING,
+        CyclePhase.PUBLIC_REVIEW,
+        CyclePhase.NOTICE,
+        CyclePhase.PUBLISHED,
+    } <= states
 
 
 @pytest.mark.parametrize(
     ("username", "role"),
-    [("demo-admin", Role.ADMIN), ("demo-staff", Role.STAFF),
-     ("demo-nominator", Role.NOMINATOR), ("demo-committee", Role.COMMITTEE)],
+    [
+        ("demo-admin", Role.ADMIN),
+        ("demo-staff", Role.STAFF),
+        ("demo-nominator", Role.NOMINATOR),
+        ("demo-committee", Role.COMMITTEE),
+    ],
 )
 def test_demo_accounts_log_in(app, demo, username, role):
     with app.app_context():

@@ -25,8 +25,15 @@ def chinese_ui_strings() -> list[str]:
     return texts
 
 
-PAGES = ["/", "/account/password", "/admin/users", "/admin/users/new", "/admin/organisations",
-         "/staff/", "/no-such-page"]
+PAGES = [
+    "/",
+    "/account/password",
+    "/admin/users",
+    "/admin/users/new",
+    "/admin/organisations",
+    "/staff/",
+    "/no-such-page",
+]
 
 
 def test_every_page_in_english(app, login_as, chinese_ui_strings):

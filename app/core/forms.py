@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, widgets
+from wtforms import FieldList, FormField, SelectMultipleField, widgets
 
 # C0 controls but tab, newline and carriage return: PostgreSQL refuses NUL outright, and
 # none of them belongs in a name, a story or a password.
@@ -21,8 +21,9 @@ class BaseForm(FlaskForm):
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
-            filters = unbound_field.kwargs.get("filters", ())
-            unbound_field.kwargs["filters"] = [strip_control_chars, *filters]
+            if not issubclass(unbound_field.field_class, (FieldList, FormField)):
+                filters = unbound_field.kwargs.get("filters", ())
+                unbound_field.kwargs["filters"] = [strip_control_chars, *filters]
             return unbound_field.bind(form=form, **options)
 
 

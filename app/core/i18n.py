@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 
 LANG_COOKIE = "lang"
 
 
 def requested_lang() -> str | None:
+    if not has_request_context():
+        return None
     lang = request.args.get("lang")
     return lang if lang in current_app.config["LANGUAGES"] else None
 
 
 def select_locale() -> str:
-    lang = requested_lang() or request.cookies.get(LANG_COOKIE)
+    lang = requested_lang() or (request.cookies.get(LANG_COOKIE) if has_request_context() else None)
     if lang in current_app.config["LANGUAGES"]:
         return lang
     return current_app.config["BABEL_DEFAULT_LOCALE"]

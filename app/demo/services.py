@@ -762,7 +762,31 @@ def _load_users(orgs: dict[str, Organisation], created: dict[str, int]) -> None:
         created["users"] += 1
 
 
-def _cycle_dates(program: Program, period: _Period, state: CyclePhase) -> dict[str, datetime]:
+# The phase a live demo cycle is in must be running when the demo is loaded: (start, end,
+# days left) of that phase.
+LIVE_WINDOWS = {
+    CyclePhase.NOMINATING: ("nominations_open_at", "nominations_close_at", 14),
+    CyclePhase.PUBLIC_REVIEW: ("review_starts_at", "review_ends_at", 5),
+    CyclePhase.NOTICE: ("notice_starts_at", "notice_ends_at", 4),
+}
+
+
+def _cycle_dates(
+    program: Program, period: _Period, state: CyclePhase, now: datetime
+) -> dict[str, datetime]:
+    """Phase dates laid out from the period's first day; a live cycle's current phase is
+    shifted so that it is open now (the demo must show working phases on any day)."""
+    dates = _period_dates(program, period, state)
+    if state in LIVE_WINDOWS:
+        start, end, days_left = LIVE_WINDOWS[state]
+        shift = now + timedelta(days=days_left) - dates[end]
+        if shift > timedelta(0):
+            dates = {name: moment + shift for name, moment in dates.items()}
+        dates[start] = min(dates[start], now - timedelta(days=1))
+    return dates
+
+
+def _period_dates(program: Program, period: _Period, state: CyclePhase) -> dict[str, datetime]:
     """Phase dates laid out from the period's first day (not from today)."""
     nominating = NOMINATING_DAYS.get(program.cadence, 30)
     dates = {
@@ -803,7 +827,7 @@ def _load_cycles(
                 state=state,
                 reference_date=period.start,
                 created_at=now,
-                **_cycle_dates(program, period, state),
+                **_cycle_dates(program, period, state, now),
             )
             db.session.add(cycle)
             created["cycles"] += 1
@@ -907,7 +931,8 @@ def load_demo(*, now: datetime | None = None) -> dict[str, int]:
     """Create whatever part of the demo data set is missing; flushes, never commits.
 
     Returns the number of rows created per kind (all zero when everything was there).
-    `now` only stamps the created rows; the generated content never depends on it.
+    `now` stamps the created rows and keeps the live demo cycles' current phases open;
+    the generated history never depends on it.
     """
     now = now or utcnow()
     created = dict.fromkeys(KINDS, 0)

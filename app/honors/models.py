@@ -65,6 +65,11 @@ class Honoree(db.Model):
     headline: Mapped[str] = mapped_column(sa.String(70), default="")
     summary: Mapped[str] = mapped_column(sa.String(500), default="")
     story_md: Mapped[str] = mapped_column(sa.Text, default="")
+    # Sensitive (SPEC §11): encrypted; the ID number is matched through its keyed hash.
+    id_number_enc: Mapped[str | None] = mapped_column(sa.Text)
+    id_number_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    phone_enc: Mapped[str | None] = mapped_column(sa.Text)
+    address_enc: Mapped[str | None] = mapped_column(sa.Text)
     photo_path: Mapped[str | None] = mapped_column(sa.String(255))
     photo_alt: Mapped[str | None] = mapped_column(sa.String(200))
     consent_given: Mapped[bool] = mapped_column(default=False)

@@ -1,16 +1,32 @@
-"""Staff dashboard: programs with their settings, recent cycles, recent audit events."""
+"""Staff dashboard and cycle management (list, phase moves, dates, scheduling)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from datetime import UTC, date
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
 from app.accounts.permissions import can_use_staff_area
 from app.audit import queries as audit_queries
 from app.core.guards import require
+from app.db_types import enum_values, utcnow
+from app.extensions import db
+from app.nominations import queries as nomination_queries
 from app.programs import queries as program_queries
+from app.programs import services as cycle_services
+from app.programs.labels import PHASE_LABELS
+from app.programs.models import Cycle, Program
+from app.programs.workflow import CyclePhase, TransitionError
+from app.staff.forms import CycleDatesForm, MoveForm
 
 bp = Blueprint("staff", __name__)
 bp.before_request(require(can_use_staff_area))
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+PER_PAGE = 30
 
 
 @bp.get("/")
@@ -21,3 +37,112 @@ def dashboard():
         cycles=program_queries.recent_cycles(),
         events=audit_queries.recent_events(),
     )
+
+
+@bp.get("/cycles")
+def cycles():
+    program_code = request.args.get("program", "")
+    state = request.args.get("state", "")
+    stmt = sa.select(Cycle).join(Program).order_by(Cycle.reference_date.desc(), Program.sort_order)
+    if program_code:
+        stmt = stmt.where(Program.code == program_code)
+    if state in enum_values(CyclePhase):
+        stmt = stmt.where(Cycle.state == CyclePhase(state))
+    page = request.args.get("page", "1")
+    pagination = db.paginate(
+        stmt,
+        page=int(page) if page.isdigit() and len(page) < 7 else 1,
+        per_page=PER_PAGE,
+        error_out=False,
+    )
+    return render_template(
+        "staff/cycles.html",
+        pagination=pagination,
+        programs=program_queries.all_programs(),
+        program_code=program_code,
+        state=state,
+        phases=list(CyclePhase),
+        counts=nomination_queries.nomination_counts([c.id for c in pagination.items]),
+        move_form=MoveForm(),
+    )
+
+
+@bp.post("/cycles/schedule")
+def schedule():
+    created = cycle_services.schedule_cycles(today=date.today(), actor=current_user)
+    db.session.commit()
+    flash(_("%(n)d new cycles created.", n=len(created)), "success")
+    return redirect(url_for("staff.cycles"))
+
+
+def _to_local(value):
+    return value.astimezone(LOCAL_TZ).replace(tzinfo=None) if value else None
+
+
+@bp.route("/cycles/<int:cycle_id>", methods=["GET", "POST"])
+def cycle(cycle_id: int):
+    cycle = db.get_or_404(Cycle, cycle_id)
+    form = CycleDatesForm(
+        data={name: _to_local(getattr(cycle, name)) for name in cycle_services.DATE_FIELDS}
+    )
+    if request.method == "POST":
+        form = CycleDatesForm()
+        if form.validate_on_submit():
+            values = {
+                name: (
+                    getattr(form, name).data.replace(tzinfo=LOCAL_TZ).astimezone(UTC)
+                    if getattr(form, name).data
+                    else None
+                )
+                for name in cycle_services.DATE_FIELDS
+            }
+            try:
+                cycle_services.update_cycle_dates(cycle, actor=current_user, **values)
+            except cycle_services.CycleDatesError as error:
+                db.session.rollback()
+                form.form_errors.append(str(error))
+            else:
+                db.session.commit()
+                flash(_("Dates saved."), "success")
+                return redirect(url_for("staff.cycle", cycle_id=cycle.id))
+    now = utcnow()
+    moves = [
+        (target, cycle_services.refusals(cycle, target, now=now))
+        for target in cycle_services.next_phases(cycle)
+    ]
+    return render_template(
+        "staff/cycle.html",
+        cycle=cycle,
+        form=form,
+        moves=moves,
+        move_form=MoveForm(),
+        counts=nomination_queries.nomination_counts([cycle.id]).get(cycle.id, {}),
+    )
+
+
+@bp.post("/cycles/<int:cycle_id>/move")
+def move(cycle_id: int):
+    cycle = db.get_or_404(Cycle, cycle_id)
+    form = MoveForm()
+    if form.validate_on_submit() and form.target.data in enum_values(CyclePhase):
+        try:
+            cycle_services.transition_cycle(cycle, CyclePhase(form.target.data), actor=current_user)
+        except TransitionError as error:
+            db.session.rollback()
+            flash(_("Not moved: %(why)s", why=str(error)), "error")
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "The cycle is now in phase: %(phase)s.",
+                    phase=_label(CyclePhase(form.target.data)),
+                ),
+                "success",
+            )
+    else:
+        flash(_("Unknown phase."), "error")
+    return redirect(url_for("staff.cycle", cycle_id=cycle_id))
+
+
+def _label(phase: CyclePhase) -> str:
+    return str(PHASE_LABELS[phase])

@@ -74,8 +74,12 @@ def test_language_switch_to_english_and_back(page, live_server):
 
 def test_admin_pages_render(page, live_server):
     _login(page, live_server, "demo-admin")
-    for path, name in [("/admin/users", "admin-users"), ("/admin/users/new", "admin-new-user"),
-                       ("/admin/organisations", "admin-orgs"), ("/staff/", "staff-dashboard")]:
+    for path, name in [
+        ("/admin/users", "admin-users"),
+        ("/admin/users/new", "admin-new-user"),
+        ("/admin/organisations", "admin-orgs"),
+        ("/staff/", "staff-dashboard"),
+    ]:
         response = page.goto(live_server + path)
         assert response.status == 200, path
         shot(page, name)

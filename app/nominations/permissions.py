@@ -1,0 +1,47 @@
+"""Who may see, edit and vet which nomination (SPEC §12): pure predicates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.accounts.models import Role
+from app.accounts.permissions import can_nominate, can_use_staff_area
+from app.nominations.workflow import EDITABLE
+
+
+def _own_org(user: Any, nomination: Any) -> bool:
+    return can_nominate(user) and user.organisation_id == nomination.organisation_id
+
+
+def can_view_nomination(user: Any, nomination: Any) -> bool:
+    return can_use_staff_area(user) or _own_org(user, nomination)
+
+
+def can_edit_nomination(user: Any, nomination: Any) -> bool:
+    return _own_org(user, nomination) and nomination.state in EDITABLE
+
+
+def can_withdraw_nomination(user: Any, nomination: Any) -> bool:
+    return _own_org(user, nomination) and nomination.state.value in {
+        "draft",
+        "submitted",
+        "returned",
+    }
+
+
+def can_vet(user: Any) -> bool:
+    return can_use_staff_area(user)
+
+
+def can_export_id_numbers(user: Any) -> bool:
+    """Full ID numbers leave the system only with secretariat staff, on an explicit option."""
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.has_role(Role.STAFF)
+    )
+
+
+def can_use_workspace(user: Any) -> bool:
+    return can_nominate(user) or can_use_staff_area(user)

@@ -1,0 +1,127 @@
+"""Read-only selects for the nominator workspace and the vetting queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.extensions import db
+from app.honors.models import Honoree
+from app.nominations.models import Channel, Nomination
+from app.nominations.workflow import NominationState
+from app.orgs.models import Organisation, OrgKind
+from app.programs.models import Cycle
+
+
+def for_organisation(organisation_id: int) -> list[Nomination]:
+    stmt = (
+        sa.select(Nomination)
+        .where(Nomination.organisation_id == organisation_id)
+        .options(
+            joinedload(Nomination.cycle).joinedload(Cycle.program),
+            joinedload(Nomination.category),
+        )
+        .order_by(Nomination.updated_at.desc(), Nomination.id.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
+def full(nomination_id: int) -> Nomination | None:
+    """One nomination with everything its pages show, in a few queries."""
+    stmt = (
+        sa.select(Nomination)
+        .where(Nomination.id == nomination_id)
+        .options(
+            joinedload(Nomination.cycle).joinedload(Cycle.program),
+            joinedload(Nomination.category),
+            joinedload(Nomination.organisation),
+            joinedload(Nomination.location),
+            joinedload(Nomination.district),
+            joinedload(Nomination.honoree),
+            selectinload(Nomination.members),
+            selectinload(Nomination.photos),
+            selectinload(Nomination.attachments),
+            selectinload(Nomination.checks),
+            selectinload(Nomination.notes),
+            selectinload(Nomination.events),
+        )
+    )
+    return db.session.scalars(stmt).first()
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    cycle_id: int | None = None
+    state: NominationState | None = None
+    district_id: int | None = None
+    category_id: int | None = None
+    channel: Channel | None = None
+
+
+def queue_statement(filters: QueueFilters) -> sa.Select:
+    stmt = (
+        sa.select(Nomination)
+        .where(Nomination.state != NominationState.DRAFT)
+        .options(
+            joinedload(Nomination.cycle).joinedload(Cycle.program),
+            joinedload(Nomination.category),
+            joinedload(Nomination.organisation),
+            joinedload(Nomination.district),
+        )
+        .order_by(Nomination.submitted_at.desc().nulls_last(), Nomination.id.desc())
+    )
+    if filters.cycle_id:
+        stmt = stmt.where(Nomination.cycle_id == filters.cycle_id)
+    if filters.state:
+        stmt = stmt.where(Nomination.state == filters.state)
+    if filters.district_id:
+        stmt = stmt.where(Nomination.district_id == filters.district_id)
+    if filters.category_id:
+        stmt = stmt.where(Nomination.category_id == filters.category_id)
+    if filters.channel:
+        stmt = stmt.where(Nomination.channel == filters.channel)
+    return stmt
+
+
+def place_choices() -> list[tuple[int, str]]:
+    """Districts, townships and communities as indented (id, label) pairs."""
+    orgs = db.session.scalars(
+        sa.select(Organisation)
+        .where(Organisation.kind.in_([OrgKind.DISTRICT, OrgKind.TOWNSHIP, OrgKind.COMMUNITY]))
+        .order_by(Organisation.code)
+    ).all()
+    depth = {OrgKind.DISTRICT: 0, OrgKind.TOWNSHIP: 1, OrgKind.COMMUNITY: 2}
+    return [(org.id, "\u3000" * depth[org.kind] + org.name) for org in orgs]
+
+
+def search_registry(term: str, limit: int = 20) -> list[Honoree]:
+    """Registry records by name or number (public fields only are used by callers)."""
+    term = term.strip()[:50]
+    if not term:
+        return []
+    pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    stmt = (
+        sa.select(Honoree)
+        .options(joinedload(Honoree.district))
+        .where(sa.or_(Honoree.name.like(pattern, escape="\\"), Honoree.slug == term))
+        .order_by(Honoree.name)
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def nomination_counts(cycle_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Nominations per state for each cycle, in one grouped query."""
+    if not cycle_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Nomination.cycle_id, Nomination.state, sa.func.count())
+        .where(Nomination.cycle_id.in_(cycle_ids))
+        .group_by(Nomination.cycle_id, Nomination.state)
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for cycle_id, state, n in rows:
+        counts.setdefault(cycle_id, {})[state.value] = n
+    return counts

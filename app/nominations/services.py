@@ -1,0 +1,648 @@
+"""Nomination use cases: drafts, uploads, eligibility, submission, vetting, transitions.
+
+`transition_nomination` is the only writer of Nomination.state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask_babel import format_datetime
+from flask_babel import lazy_gettext as _l
+
+from app.audit.services import record_event
+from app.db_types import utcnow
+from app.extensions import db
+from app.honors.models import Gender, Honor, Honoree, HonoreeKind, HonorStatus
+from app.nominations import uploads
+from app.nominations.models import (
+    Channel,
+    ConsultationCheck,
+    ConsultedBody,
+    ConsultResult,
+    Nomination,
+    NominationAttachment,
+    NominationEvent,
+    NominationMember,
+    NominationNote,
+    NominationPhoto,
+    PhotoKind,
+)
+from app.nominations.workflow import (
+    ACTIVE,
+    Actor,
+    NominationState,
+    NominationTransitionError,
+    check_transition,
+)
+from app.notifications.services import notify, organisation_nominators
+from app.orgs.models import Organisation, OrgKind
+from app.privacy import crypto, id_numbers
+from app.programs.models import Category, Cycle, NomineeKind, Program, program_feeds
+from app.programs.services import precondition
+from app.programs.workflow import CyclePhase
+
+MAX_LIFE_PHOTOS = 5
+STORY_MAX = 5000
+
+
+class NominationError(Exception):
+    """A refused change; `field` names the form field the message belongs to."""
+
+    def __init__(self, message: object, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+class NominationRefusedError(Exception):
+    """Several refusals at once, each (field or None, message)."""
+
+    def __init__(self, problems: list[tuple[str | None, object]]) -> None:
+        super().__init__("; ".join(str(m) for _f, m in problems))
+        self.problems = problems
+
+
+@dataclass
+class CandidateData:
+    """What the nominator typed; sensitive values in clear (encrypted on save)."""
+
+    kind: HonoreeKind
+    category_id: int
+    name: str = ""
+    gender: Gender | None = None
+    birth_date: date | None = None
+    ethnicity: str | None = None
+    political_status: str | None = None
+    education: str | None = None
+    unit: str | None = None
+    post: str | None = None
+    school: str | None = None
+    grade: str | None = None
+    location_id: int | None = None
+    address: str | None = None
+    phone: str | None = None
+    id_number: str | None = None
+    honoree_slug: str | None = None
+    members: list[tuple[str, str | None]] = field(default_factory=list)
+    recommender_name: str | None = None
+    headline: str = ""
+    summary: str = ""
+    story_md: str = ""
+    unit_opinion: str = ""
+    consent_given: bool = False
+    consent_collected_by: str | None = None
+    consent_date: date | None = None
+    guardian_consent: bool = False
+    guardian_name: str | None = None
+
+
+def _deadline(cycle: Cycle) -> str:
+    return format_datetime(cycle.nominations_close_at, "yyyy-MM-dd HH:mm")
+
+
+def open_cycles(now: datetime | None = None) -> list[Cycle]:
+    """Cycles taking nominations now (phase `nominating`, deadline not passed)."""
+    now = now or utcnow()
+    stmt = (
+        sa.select(Cycle)
+        .join(Program)
+        .where(Cycle.state == CyclePhase.NOMINATING, Cycle.nominations_close_at > now)
+        .order_by(Program.sort_order, Cycle.reference_date)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def create_nomination(
+    *,
+    cycle: Cycle,
+    organisation: Organisation,
+    channel: Channel,
+    data: CandidateData,
+    actor,
+    now: datetime | None = None,
+) -> Nomination:
+    """Start a draft in an open cycle for the actor's organisation."""
+    now = now or utcnow()
+    if cycle.state is not CyclePhase.NOMINATING or (
+        cycle.nominations_close_at and cycle.nominations_close_at <= now
+    ):
+        raise NominationError(_l("This cycle is not taking nominations."), "cycle_id")
+    nomination = Nomination(
+        cycle=cycle,
+        organisation=organisation,
+        channel=channel,
+        kind=data.kind,
+        category_id=data.category_id,
+        created_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(nomination)
+    save_draft(nomination, data, actor=actor)
+    record_event(
+        "nomination.created",
+        actor=actor,
+        obj=nomination,
+        after={"cycle_id": cycle.id, "channel": channel.value},
+    )
+    return nomination
+
+
+def _category_of(program: Program, category_id: int) -> Category:
+    for link in program.categories:
+        if link.category_id == category_id:
+            return link.category
+    raise NominationError(_l("Choose one of this program's categories."), "category_id")
+
+
+def save_draft(nomination: Nomination, data: CandidateData, *, actor) -> None:
+    """Store the typed data; checks formats, not completeness (drafts may be partial)."""
+    _category_of(nomination.cycle.program, data.category_id)
+    nomination.category_id = data.category_id
+    nomination.kind = data.kind
+    id_value = None
+    if data.id_number:
+        try:
+            parsed = id_numbers.parse(data.id_number)
+        except id_numbers.IdNumberError as error:
+            raise NominationError(ID_ERRORS[error.code], "id_number") from error
+        if data.birth_date and data.birth_date != parsed.birth_date:
+            raise NominationError(
+                _l(
+                    "The birth date differs from the one in the ID number (%(date)s).",
+                    date=parsed.birth_date.isoformat(),
+                ),
+                "birth_date",
+            )
+        id_value = parsed.value
+        data.birth_date = data.birth_date or parsed.birth_date
+    if data.honoree_slug:
+        honoree = db.session.scalar(sa.select(Honoree).where(Honoree.slug == data.honoree_slug))
+        if honoree is None:
+            raise NominationError(_l("No registry record has this number."), "honoree_slug")
+        if honoree.kind is not data.kind:
+            raise NominationError(
+                _l("That registry record is of the other kind (person/group)."), "honoree_slug"
+            )
+        nomination.honoree = honoree
+    else:
+        nomination.honoree = None
+    location = db.session.get(Organisation, data.location_id) if data.location_id else None
+    if data.location_id and (location is None or location.kind not in PLACE_KINDS):
+        raise NominationError(_l("Choose a district, township or community."), "location_id")
+
+    individual = data.kind is HonoreeKind.INDIVIDUAL
+    for name in (
+        "name",
+        "unit",
+        "post",
+        "recommender_name",
+        "headline",
+        "summary",
+        "story_md",
+        "unit_opinion",
+        "consent_collected_by",
+        "consent_date",
+        "consent_given",
+        "guardian_consent",
+        "guardian_name",
+    ):
+        setattr(nomination, name, getattr(data, name))
+    for name in (
+        "gender",
+        "birth_date",
+        "ethnicity",
+        "political_status",
+        "education",
+        "school",
+        "grade",
+    ):
+        setattr(nomination, name, getattr(data, name) if individual else None)
+    nomination.location = location
+    nomination.district_id = location.district_id if location else None
+    nomination.address_enc = crypto.encrypt(data.address) if individual else None
+    nomination.phone_enc = crypto.encrypt(data.phone)
+    nomination.id_number_enc = crypto.encrypt(id_value) if individual else None
+    nomination.id_number_hash = crypto.keyed_hash(id_value) if individual else None
+    nomination.members = (
+        [NominationMember(name=n, post=p, sort_order=i) for i, (n, p) in enumerate(data.members)]
+        if not individual
+        else []
+    )
+    db.session.flush()
+
+
+PLACE_KINDS = frozenset({OrgKind.DISTRICT, OrgKind.TOWNSHIP, OrgKind.COMMUNITY})
+ID_ERRORS = {
+    "shape": _l("An ID number has 18 characters: 17 digits and a digit or X."),
+    "birth_date": _l("The birth date inside this ID number is not a real date."),
+    "check_digit": _l("The check digit is wrong: please re-check the number."),
+}
+
+
+def age_on(birth: date, day: date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def is_minor(nomination: Nomination) -> bool:
+    birth = nomination.birth_date
+    return bool(birth) and age_on(birth, nomination.cycle.reference_date) < 18
+
+
+def completeness_problems(nomination: Nomination) -> list[tuple[str | None, object]]:
+    """Required fields for submission, each with its field name."""
+    required = _l("Required before submitting.")
+    problems: list[tuple[str | None, object]] = []
+    individual = nomination.kind is HonoreeKind.INDIVIDUAL
+    fields = [
+        "name",
+        "location_id",
+        "headline",
+        "summary",
+        "story_md",
+        "unit_opinion",
+        "consent_collected_by",
+        "consent_date",
+    ]
+    if individual:
+        fields += ["gender", "birth_date"]
+        if nomination.cycle.program.age_max is not None and nomination.cycle.program.age_max < 18:
+            fields += ["school", "grade"]
+        else:
+            fields += ["unit"]
+    problems += [(f, required) for f in fields if not getattr(nomination, f)]
+    if not nomination.consent_given:
+        problems.append(("consent_given", _l("Consent to publish must be recorded.")))
+    if (
+        individual
+        and is_minor(nomination)
+        and not (nomination.guardian_consent and nomination.guardian_name)
+    ):
+        problems.append(("guardian_consent", _l("A minor needs a guardian's consent.")))
+    if not individual and not nomination.members:
+        problems.append(("members", _l("List the group's members.")))
+    if not any(p.kind is PhotoKind.ID_PHOTO for p in nomination.photos):
+        problems.append(("id_photo", _l("Upload an ID photo.")))
+    if len(nomination.story_md) > STORY_MAX:
+        problems.append(("story_md", _l("The story is too long.")))
+    return problems
+
+
+def _registry_matches(nomination: Nomination) -> list[int]:
+    """Registry records that are this candidate: the linked one, same ID, or name + birth date."""
+    ids = {nomination.honoree_id} if nomination.honoree_id else set()
+    if nomination.id_number_hash:
+        ids |= set(
+            db.session.scalars(
+                sa.select(Honoree.id).where(Honoree.id_number_hash == nomination.id_number_hash)
+            )
+        )
+    elif nomination.kind is HonoreeKind.INDIVIDUAL and nomination.name and nomination.birth_date:
+        ids |= set(
+            db.session.scalars(
+                sa.select(Honoree.id).where(
+                    Honoree.name == nomination.name, Honoree.birth_date == nomination.birth_date
+                )
+            )
+        )
+    return sorted(ids)
+
+
+def _program_and_higher(program: Program) -> set[int]:
+    """This program and every program it feeds, transitively (漯河好人 → 河南好人榜 → …)."""
+    seen = {program.id}
+    frontier = {program.id}
+    while frontier:
+        nxt = (
+            set(
+                db.session.scalars(
+                    sa.select(program_feeds.c.target_id).where(
+                        program_feeds.c.program_id.in_(frontier)
+                    )
+                )
+            )
+            - seen
+        )
+        seen |= nxt
+        frontier = nxt
+    return seen
+
+
+def eligibility_problems(nomination: Nomination) -> list[tuple[str | None, object]]:
+    """SPEC §4 rules checked against the registry and the cycle's other nominations."""
+    program = nomination.cycle.program
+    problems: list[tuple[str | None, object]] = []
+    kind = nomination.kind
+    if (program.nominee_kind is NomineeKind.INDIVIDUAL and kind is HonoreeKind.GROUP) or (
+        program.nominee_kind is NomineeKind.GROUP and kind is HonoreeKind.INDIVIDUAL
+    ):
+        problems.append(("kind", _l("This program does not accept this kind of candidate.")))
+    if kind is HonoreeKind.INDIVIDUAL and nomination.birth_date:
+        age = age_on(nomination.birth_date, nomination.cycle.reference_date)
+        low, high = program.age_min, program.age_max
+        if (low is not None and age < low) or (high is not None and age > high):
+            problems.append(
+                (
+                    "birth_date",
+                    _l(
+                        "Aged %(age)d on %(day)s; this program accepts ages %(low)s–%(high)s.",
+                        age=age,
+                        day=nomination.cycle.reference_date.isoformat(),
+                        low=low if low is not None else "",
+                        high=high if high is not None else "",
+                    ),
+                )
+            )
+    if program.categories and nomination.category_id not in {
+        link.category_id for link in program.categories
+    }:
+        problems.append(("category_id", _l("Choose one of this program's categories.")))
+    matches = _registry_matches(nomination)
+    if program.cooldown and matches:
+        held = db.session.execute(
+            sa.select(Program, Honor.period_label)
+            .join(Honor, Honor.program_id == Program.id)
+            .where(
+                Honor.honoree_id.in_(matches),
+                Honor.status == HonorStatus.PUBLISHED,
+                Honor.program_id.in_(_program_and_higher(program)),
+            )
+            .limit(1)
+        ).first()
+        if held:
+            problems.append(
+                (
+                    None,
+                    _l(
+                        "Already honored as %(program)s (%(period)s): not eligible again.",
+                        program=held[0].name_zh,
+                        period=held[1],
+                    ),
+                )
+            )
+    duplicate = _duplicate_in_cycle(nomination)
+    if duplicate is not None:
+        problems.append(
+            (
+                None,
+                _l(
+                    "This person already has an active nomination in this cycle (by %(org)s).",
+                    org=duplicate.organisation.name,
+                ),
+            )
+        )
+    return problems
+
+
+def _duplicate_in_cycle(nomination: Nomination) -> Nomination | None:
+    stmt = sa.select(Nomination).where(
+        Nomination.cycle_id == nomination.cycle_id,
+        Nomination.id != nomination.id,
+        Nomination.state.in_(ACTIVE),
+    )
+    if nomination.id_number_hash:
+        stmt = stmt.where(Nomination.id_number_hash == nomination.id_number_hash)
+    elif nomination.honoree_id:
+        stmt = stmt.where(Nomination.honoree_id == nomination.honoree_id)
+    elif nomination.kind is HonoreeKind.INDIVIDUAL and nomination.name and nomination.birth_date:
+        stmt = stmt.where(
+            Nomination.name == nomination.name, Nomination.birth_date == nomination.birth_date
+        )
+    else:
+        return None
+    return db.session.scalars(stmt.limit(1)).first()
+
+
+def _actor_kind(nominator: bool) -> Actor:
+    return Actor.NOMINATOR if nominator else Actor.STAFF
+
+
+def transition_nomination(
+    nomination: Nomination,
+    target: NominationState,
+    *,
+    actor,
+    actor_kind: Actor,
+    reason: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    """The only writer of Nomination.state: checks the move, logs it, tells the nominator."""
+    try:
+        check_transition(nomination.state, target, actor_kind, reason)
+    except NominationTransitionError as error:
+        if str(error) == "reason required":
+            raise NominationError(_l("Give a reason."), "reason") from error
+        raise NominationError(
+            _l("This action is not possible in the nomination's state.")
+        ) from error
+    before = nomination.state
+    nomination.state = target
+    if target is NominationState.SUBMITTED:
+        nomination.submitted_at = now or utcnow()
+    nomination.events.append(
+        NominationEvent(
+            actor_id=getattr(actor, "id", None),
+            from_state=before,
+            to_state=target,
+            reason=reason,
+        )
+    )
+    db.session.flush()
+    record_event(
+        "nomination.transition",
+        actor=actor,
+        obj=nomination,
+        before={"state": before.value},
+        after={"state": target.value},
+        reason=reason,
+    )
+    if actor_kind is not Actor.NOMINATOR:
+        notify(
+            organisation_nominators(nomination.organisation_id),
+            subject=str(
+                _l(
+                    "Nomination of %(name)s: %(state)s",
+                    name=nomination.name or "—",
+                    state=STATE_LABELS[target],
+                )
+            ),
+            body=reason or "",
+            link=f"/nominations/{nomination.id}",
+        )
+
+
+STATE_LABELS = {
+    NominationState.DRAFT: _l("draft"),
+    NominationState.SUBMITTED: _l("submitted"),
+    NominationState.RETURNED: _l("returned for changes"),
+    NominationState.QUALIFIED: _l("qualified"),
+    NominationState.NOT_QUALIFIED: _l("not qualified"),
+    NominationState.SHORTLISTED: _l("shortlisted"),
+    NominationState.SELECTED: _l("selected"),
+    NominationState.IN_NOTICE: _l("in public notice"),
+    NominationState.HONORED: _l("honored"),
+    NominationState.WITHDRAWN: _l("withdrawn"),
+}
+
+
+def submit_nomination(
+    nomination: Nomination, *, actor, as_staff: bool = False, now: datetime | None = None
+) -> None:
+    """Submit (or resubmit) before the deadline, complete and eligible."""
+    now = now or utcnow()
+    cycle = nomination.cycle
+    resubmission = nomination.state is NominationState.RETURNED
+    open_phases = (
+        {CyclePhase.NOMINATING, CyclePhase.VETTING} if resubmission else {CyclePhase.NOMINATING}
+    )
+    deadline_passed = (
+        not resubmission and cycle.nominations_close_at and now >= cycle.nominations_close_at
+    )
+    if cycle.state not in open_phases or deadline_passed:
+        raise NominationError(
+            _l("Submission closed: the deadline was %(deadline)s.", deadline=_deadline(cycle))
+        )
+    problems = completeness_problems(nomination) + eligibility_problems(nomination)
+    if problems:
+        raise NominationRefusedError(problems)
+    transition_nomination(
+        nomination,
+        NominationState.SUBMITTED,
+        actor=actor,
+        actor_kind=_actor_kind(not as_staff),
+        now=now,
+    )
+
+
+def qualify_nomination(nomination: Nomination, *, actor) -> None:
+    """Vetting passed: eligibility is checked again against today's registry."""
+    problems = eligibility_problems(nomination)
+    if problems:
+        raise NominationRefusedError(problems)
+    transition_nomination(
+        nomination, NominationState.QUALIFIED, actor=actor, actor_kind=Actor.STAFF
+    )
+
+
+def bulk_qualify(nominations: list[Nomination], *, actor) -> dict[int, list]:
+    """Qualify each nomination that passes; returns the refusals by nomination id."""
+    refused: dict[int, list] = {}
+    for nomination in nominations:
+        try:
+            qualify_nomination(nomination, actor=actor)
+        except NominationRefusedError as error:
+            refused[nomination.id] = [m for _f, m in error.problems]
+        except NominationError as error:
+            refused[nomination.id] = [error.message]
+    return refused
+
+
+def record_check(
+    nomination: Nomination, *, body: ConsultedBody, result: ConsultResult, note: str, actor
+) -> ConsultationCheck:
+    """Add or update one line of the 征求意见 checklist."""
+    check = next((c for c in nomination.checks if c.body is body), None)
+    before = {"result": check.result.value, "note": check.note} if check else None
+    if check is None:
+        check = ConsultationCheck(body=body, result=result)
+        nomination.checks.append(check)
+    check.result, check.note = result, note
+    check.checked_by_id, check.checked_at = getattr(actor, "id", None), utcnow()
+    db.session.flush()
+    record_event(
+        "nomination.check",
+        actor=actor,
+        obj=nomination,
+        before=before,
+        after={"body": body.value, "result": result.value, "note": note},
+    )
+    return check
+
+
+def add_note(nomination: Nomination, *, body: str, actor) -> NominationNote:
+    note = NominationNote(body=body, author_id=getattr(actor, "id", None))
+    nomination.notes.append(note)
+    db.session.flush()
+    record_event("nomination.note", actor=actor, obj=nomination)
+    return note
+
+
+def add_photo(
+    nomination: Nomination, *, data: bytes, kind: PhotoKind, alt: str, root: Path
+) -> NominationPhoto:
+    """Verify, strip and store a photo (one ID photo, replacing any earlier one)."""
+    life = [p for p in nomination.photos if p.kind is PhotoKind.LIFE]
+    if kind is PhotoKind.LIFE and len(life) >= MAX_LIFE_PHOTOS:
+        raise NominationError(_l("At most 5 life photos."), "life_photos")
+    stored = uploads.store_photo(data, root)
+    if kind is PhotoKind.ID_PHOTO:
+        for old in [p for p in nomination.photos if p.kind is PhotoKind.ID_PHOTO]:
+            remove_photo(nomination, old, root=root)
+    photo = NominationPhoto(
+        kind=kind,
+        path=stored.path,
+        thumb_path=stored.thumb_path,
+        width=stored.width,
+        height=stored.height,
+        alt=alt,
+        sort_order=len(life) if kind is PhotoKind.LIFE else 0,
+    )
+    nomination.photos.append(photo)
+    db.session.flush()
+    return photo
+
+
+def remove_photo(nomination: Nomination, photo: NominationPhoto, *, root: Path) -> None:
+    nomination.photos.remove(photo)
+    uploads.remove_files(root, photo.path, photo.thumb_path)
+    db.session.flush()
+
+
+def add_attachment(
+    nomination: Nomination, *, data: bytes, filename: str, root: Path
+) -> NominationAttachment:
+    relative, content_type = uploads.store_attachment(data, root)
+    attachment = NominationAttachment(
+        filename=_safe_filename(filename),
+        path=relative,
+        content_type=content_type,
+        size=len(data),
+    )
+    nomination.attachments.append(attachment)
+    db.session.flush()
+    return attachment
+
+
+def remove_attachment(
+    nomination: Nomination, attachment: NominationAttachment, *, root: Path
+) -> None:
+    nomination.attachments.remove(attachment)
+    uploads.remove_files(root, attachment.path)
+    db.session.flush()
+
+
+def _safe_filename(name: str) -> str:
+    cleaned = "".join(ch for ch in name if ch.isprintable() and ch not in '/\\:*?"<>|')
+    return (cleaned.strip() or "attachment")[-120:]
+
+
+@precondition(CyclePhase.PUBLIC_REVIEW, CyclePhase.VOTING)
+def _vetting_finished(cycle: Cycle, now: datetime) -> object | None:
+    """Leaving vetting: every submitted nomination decided, at least one qualified."""
+    rows = db.session.execute(
+        sa.select(Nomination.state, sa.func.count())
+        .where(Nomination.cycle_id == cycle.id)
+        .group_by(Nomination.state)
+    )
+    counts = {state: n for state, n in rows}
+    if cycle.state is not CyclePhase.VETTING:
+        return None
+    if counts.get(NominationState.SUBMITTED):
+        return _l(
+            "%(n)d nominations have not been vetted yet.", n=counts[NominationState.SUBMITTED]
+        )
+    if not counts.get(NominationState.QUALIFIED):
+        return _l("No nomination has qualified.")
+    return None

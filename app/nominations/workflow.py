@@ -1,0 +1,77 @@
+"""Nomination states (SPEC §4) and who may move a nomination where: pure, no database."""
+
+from __future__ import annotations
+
+import enum
+
+
+class NominationState(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    QUALIFIED = "qualified"
+    NOT_QUALIFIED = "not_qualified"
+    SHORTLISTED = "shortlisted"
+    SELECTED = "selected"
+    IN_NOTICE = "in_notice"
+    HONORED = "honored"
+    WITHDRAWN = "withdrawn"
+
+
+class Actor(enum.StrEnum):
+    NOMINATOR = "nominator"
+    STAFF = "staff"
+    SYSTEM = "system"  # committee results, notice and publication steps of later phases
+
+
+S = NominationState
+TRANSITIONS: dict[tuple[NominationState, NominationState], frozenset[Actor]] = {
+    (S.DRAFT, S.SUBMITTED): frozenset({Actor.NOMINATOR, Actor.STAFF}),
+    (S.DRAFT, S.WITHDRAWN): frozenset({Actor.NOMINATOR, Actor.STAFF}),
+    (S.SUBMITTED, S.RETURNED): frozenset({Actor.STAFF}),
+    (S.SUBMITTED, S.QUALIFIED): frozenset({Actor.STAFF}),
+    (S.SUBMITTED, S.NOT_QUALIFIED): frozenset({Actor.STAFF}),
+    (S.SUBMITTED, S.WITHDRAWN): frozenset({Actor.NOMINATOR, Actor.STAFF}),
+    (S.RETURNED, S.SUBMITTED): frozenset({Actor.NOMINATOR, Actor.STAFF}),
+    (S.RETURNED, S.WITHDRAWN): frozenset({Actor.NOMINATOR, Actor.STAFF}),
+    (S.QUALIFIED, S.SHORTLISTED): frozenset({Actor.STAFF, Actor.SYSTEM}),
+    (S.QUALIFIED, S.NOT_QUALIFIED): frozenset({Actor.STAFF}),
+    (S.QUALIFIED, S.WITHDRAWN): frozenset({Actor.STAFF}),
+    (S.SHORTLISTED, S.SELECTED): frozenset({Actor.SYSTEM}),
+    (S.SHORTLISTED, S.WITHDRAWN): frozenset({Actor.STAFF}),
+    (S.SELECTED, S.IN_NOTICE): frozenset({Actor.SYSTEM}),
+    (S.SELECTED, S.WITHDRAWN): frozenset({Actor.STAFF}),
+    (S.IN_NOTICE, S.HONORED): frozenset({Actor.SYSTEM}),
+    (S.IN_NOTICE, S.WITHDRAWN): frozenset({Actor.STAFF}),
+}
+
+# Moves that must carry a reason (shown to the nominator and kept in the audit).
+REASON_REQUIRED = frozenset({S.RETURNED, S.NOT_QUALIFIED, S.WITHDRAWN})
+# States the nominator may still edit.
+EDITABLE = frozenset({S.DRAFT, S.RETURNED})
+# States that count as "an active nomination" for the one-per-person-per-cycle rule.
+ACTIVE = frozenset(
+    {S.SUBMITTED, S.RETURNED, S.QUALIFIED, S.SHORTLISTED, S.SELECTED, S.IN_NOTICE, S.HONORED}
+)
+
+
+class NominationTransitionError(Exception):
+    """A refused move; the message is shown to the user."""
+
+
+def allowed_targets(current: NominationState, actor: Actor) -> list[NominationState]:
+    order = list(NominationState)
+    targets = [
+        to for (frm, to), actors in TRANSITIONS.items() if frm is current and actor in actors
+    ]
+    return sorted(targets, key=order.index)
+
+
+def check_transition(
+    current: NominationState, target: NominationState, actor: Actor, reason: str | None
+) -> None:
+    """Raise unless `actor` may move current → target (with a reason where one is required)."""
+    if actor not in TRANSITIONS.get((current, target), frozenset()):
+        raise NominationTransitionError(f"{current.value} → {target.value}")
+    if target in REASON_REQUIRED and not (reason and reason.strip()):
+        raise NominationTransitionError("reason required")

@@ -1,0 +1,1 @@
+"""In-app inbox and e-mail notifications, delivered after the request commits."""

@@ -1,0 +1,29 @@
+"""`flask honors schedule [--until DATE]`: create the due cycles (cron-friendly, idempotent)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from app.cli import honors_cli
+from app.extensions import db
+from app.programs.services import schedule_cycles
+
+
+@honors_cli.command("schedule")
+@click.option(
+    "--until",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Also create the cycles of later periods up to this date.",
+)
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, hidden=True)
+def schedule_command(until, today) -> None:
+    """Create the due cycles of every cadenced program; running it again creates nothing."""
+    day = today.date() if today else date.today()
+    created = schedule_cycles(today=day, until=until.date() if until else None)
+    db.session.commit()
+    for cycle in created:
+        click.echo(f"created {cycle.program.code} {cycle.period}")
+    click.echo(f"{len(created)} cycle(s) created")

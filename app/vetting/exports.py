@@ -1,0 +1,62 @@
+"""Excel export of the vetting queue; full ID numbers only on the logged staff option."""
+
+from __future__ import annotations
+
+import io
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+
+from app.nominations.display import masked, state_label
+from app.nominations.models import Nomination
+from app.privacy import crypto
+
+
+def queue_workbook(nominations: list[Nomination], *, include_ids: bool) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Nominations"))
+    sheet.append(
+        [
+            _("No."),
+            _("Program"),
+            _("Period"),
+            _("Category"),
+            _("Candidate"),
+            _("Kind"),
+            _("Gender"),
+            _("Date of birth"),
+            _("District"),
+            _("Nominating unit"),
+            _("Channel"),
+            _("Status"),
+            _("Headline"),
+            _("Submitted"),
+            _("ID card number"),
+            _("Phone"),
+        ]
+    )
+    for n in nominations:
+        shown = masked(n)
+        sheet.append(
+            [
+                n.id,
+                n.cycle.program.name_zh,
+                n.cycle.period,
+                n.category.name_zh,
+                n.name,
+                n.kind.value,
+                n.gender.value if n.gender else "",
+                n.birth_date.isoformat() if n.birth_date else "",
+                n.district.name if n.district else "",
+                n.organisation.name,
+                n.channel.value,
+                state_label(n.state),
+                n.headline,
+                n.submitted_at.strftime("%Y-%m-%d %H:%M") if n.submitted_at else "",
+                (crypto.decrypt(n.id_number_enc) or "") if include_ids else shown.id_number,
+                (crypto.decrypt(n.phone_enc) or "") if include_ids else shown.phone,
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

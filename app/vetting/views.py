@@ -1,0 +1,236 @@
+"""Staff vetting pages under /staff/nominations."""
+
+from __future__ import annotations
+
+import io
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from app.audit.services import record_event
+from app.core.guards import require
+from app.db_types import enum_values
+from app.extensions import db
+from app.nominations import queries, services
+from app.nominations.forms import BODY_LABELS, RESULT_LABELS, CheckForm, NoteForm, ReasonForm
+from app.nominations.models import Channel, ConsultedBody, ConsultResult, Nomination
+from app.nominations.permissions import can_export_id_numbers, can_vet
+from app.nominations.workflow import Actor, NominationState
+from app.orgs import queries as org_queries
+from app.programs.models import Category, Cycle, Program
+from app.vetting import exports
+from app.vetting.forms import QueueFilterForm
+
+bp = Blueprint("vetting", __name__)
+bp.before_request(require(can_vet))
+
+PER_PAGE = 30
+DECISIONS = {
+    "return": NominationState.RETURNED,
+    "reject": NominationState.NOT_QUALIFIED,
+    "withdraw": NominationState.WITHDRAWN,
+}
+
+
+def _filter_form() -> tuple[QueueFilterForm, queries.QueueFilters]:
+    form = QueueFilterForm(request.args)
+    cycles = db.session.scalars(
+        sa.select(Cycle).join(Program).order_by(Cycle.reference_date.desc(), Program.sort_order)
+    ).all()
+    form.cycle_id.choices = [SelectChoice("", _("All"))] + [
+        SelectChoice(str(c.id), f"{c.program.name_zh} {c.period}") for c in cycles
+    ]
+    form.district_id.choices = [SelectChoice("", _("All"))] + [
+        SelectChoice(str(d.id), d.name) for d in org_queries.districts()
+    ]
+    categories = db.session.scalars(sa.select(Category).order_by(Category.sort_order)).all()
+    form.category_id.choices = [SelectChoice("", _("All"))] + [
+        SelectChoice(str(c.id), c.name_zh) for c in categories
+    ]
+    state = form.state.data if form.state.data in enum_values(NominationState) else None
+    channel = form.channel.data if form.channel.data in enum_values(Channel) else None
+    filters = queries.QueueFilters(
+        cycle_id=form.cycle_id.data,
+        state=NominationState(state) if state else None,
+        district_id=form.district_id.data,
+        category_id=form.category_id.data,
+        channel=Channel(channel) if channel else None,
+    )
+    return form, filters
+
+
+@bp.get("/")
+def queue():
+    form, filters = _filter_form()
+    page = form.page.data if form.validate() and form.page.data else 1
+    pagination = db.paginate(
+        queries.queue_statement(filters), page=page, per_page=PER_PAGE, error_out=False
+    )
+    args = {k: v for k, v in request.args.items() if k not in {"page", "include_ids"}}
+    return render_template(
+        "vetting/queue.html",
+        form=form,
+        pagination=pagination,
+        args=args,
+        bulk_form=ReasonForm(),
+        can_export_ids=can_export_id_numbers(current_user),
+    )
+
+
+@bp.get("/export.xlsx")
+def export():
+    form, filters = _filter_form()
+    include_ids = bool(form.include_ids.data) and can_export_id_numbers(current_user)
+    nominations = list(db.session.scalars(queries.queue_statement(filters)).unique())
+    record_event(
+        "nominations.exported",
+        actor=current_user,
+        object_type="nominations",
+        after={
+            "count": len(nominations),
+            "include_ids": include_ids,
+            "filters": {k: v for k, v in request.args.items() if k != "include_ids"},
+        },
+    )
+    db.session.commit()
+    data = exports.queue_workbook(nominations, include_ids=include_ids)
+    response = send_file(
+        io.BytesIO(data),
+        as_attachment=True,
+        download_name="nominations.xlsx",
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _load(nomination_id: int) -> Nomination:
+    nomination = queries.full(nomination_id)
+    if nomination is None or nomination.state is NominationState.DRAFT:
+        abort(404)
+    return nomination
+
+
+@bp.get("/<int:nomination_id>")
+def detail(nomination_id: int):
+    nomination = _load(nomination_id)
+    return render_template(
+        "vetting/detail.html",
+        nomination=nomination,
+        problems=services.eligibility_problems(nomination),
+        check_form=CheckForm(),
+        note_form=NoteForm(),
+        reason_form=ReasonForm(),
+        body_labels=BODY_LABELS,
+        result_labels=RESULT_LABELS,
+    )
+
+
+@bp.post("/<int:nomination_id>/qualify")
+def qualify(nomination_id: int):
+    nomination = _load(nomination_id)
+    if ReasonForm().validate_on_submit():
+        try:
+            services.qualify_nomination(nomination, actor=current_user)
+        except services.NominationRefusedError as error:
+            db.session.rollback()
+            for _field, message in error.problems:
+                flash(str(message), "error")
+        except services.NominationError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("Qualified."), "success")
+    return redirect(url_for("vetting.detail", nomination_id=nomination_id))
+
+
+@bp.post("/<int:nomination_id>/<any(return, reject, withdraw):decision>")
+def decide(nomination_id: int, decision: str):
+    nomination = _load(nomination_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            services.transition_nomination(
+                nomination,
+                DECISIONS[decision],
+                actor=current_user,
+                actor_kind=Actor.STAFF,
+                reason=(form.reason.data or "").strip(),
+            )
+        except services.NominationError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(
+                _("Saved: %(state)s.", state=services.STATE_LABELS[DECISIONS[decision]]), "success"
+            )
+    return redirect(url_for("vetting.detail", nomination_id=nomination_id))
+
+
+@bp.post("/<int:nomination_id>/checks")
+def add_check(nomination_id: int):
+    nomination = _load(nomination_id)
+    form = CheckForm()
+    if form.validate_on_submit():
+        services.record_check(
+            nomination,
+            body=ConsultedBody(form.body.data),
+            result=ConsultResult(form.result.data),
+            note=(form.note.data or "").strip(),
+            actor=current_user,
+        )
+        db.session.commit()
+        flash(_("Checklist updated."), "success")
+    else:
+        flash(_("The checklist entry was not valid."), "error")
+    return redirect(url_for("vetting.detail", nomination_id=nomination_id) + "#checks")
+
+
+@bp.post("/<int:nomination_id>/notes")
+def add_note(nomination_id: int):
+    nomination = _load(nomination_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        services.add_note(nomination, body=form.body.data.strip(), actor=current_user)
+        db.session.commit()
+        flash(_("Note added."), "success")
+    else:
+        flash(_("Write a note of at most 2,000 characters."), "error")
+    return redirect(url_for("vetting.detail", nomination_id=nomination_id) + "#notes")
+
+
+@bp.post("/bulk-qualify")
+def bulk_qualify():
+    form = ReasonForm()
+    ids = [int(v) for v in request.form.getlist("ids") if v.isdigit() and len(v) < 10]
+    if form.validate_on_submit() and ids:
+        nominations = list(
+            db.session.scalars(
+                sa.select(Nomination).where(
+                    Nomination.id.in_(ids), Nomination.state == NominationState.SUBMITTED
+                )
+            )
+        )
+        refused = services.bulk_qualify(nominations, actor=current_user)
+        db.session.commit()
+        done = len(nominations) - len(refused)
+        flash(_("%(n)d qualified.", n=done), "success")
+        for nomination_id, messages in refused.items():
+            flash(
+                _(
+                    "No. %(id)d not qualified: %(why)s",
+                    id=nomination_id,
+                    why="; ".join(str(m) for m in messages),
+                ),
+                "error",
+            )
+    else:
+        flash(_("Tick the submitted nominations to qualify."), "error")
+    back = request.form.get("back", "")
+    local = back.startswith("/staff/nominations") and not back.startswith("//")
+    return redirect(back if local else url_for("vetting.queue"))

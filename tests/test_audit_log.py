@@ -1,0 +1,38 @@
+"""The audit log page and mail sent only after commit."""
+
+from __future__ import annotations
+
+from app.accounts.models import Role
+from app.extensions import db
+from app.notifications.services import notify
+from tests import factories
+
+
+def test_audit_log_lists_and_filters(app, login_as):
+    staff = login_as(Role.STAFF, username="auditor")
+    with app.app_context():
+        factories.make_org(code="x1")
+    admin = login_as(Role.ADMIN, username="boss")
+    html = staff.get("/staff/audit/").get_data(as_text=True)
+    assert "account.created" in html
+    filtered = staff.get("/staff/audit/?actor=nobody").get_data(as_text=True)
+    assert "account.created" not in filtered
+    assert staff.get("/staff/audit/?since=notadate&object_id=abc&page=x").status_code == 200
+    assert admin.get("/staff/audit/").status_code == 200
+    assert login_as(Role.NOMINATOR).get("/staff/audit/").status_code == 403
+
+
+def test_mail_only_after_commit(app):
+    sender = app.extensions["honors_mail"]
+    sender.sent.clear()
+    with app.app_context():
+        user = factories.make_user(Role.NOMINATOR)
+        user.email = "n@example.org"
+        db.session.commit()
+        notify([user], subject="A", body="b")
+        assert sender.sent == []
+        db.session.rollback()
+        assert sender.sent == []
+        notify([user], subject="B", body="b")
+        db.session.commit()
+        assert [m.subject for m in sender.sent] == ["B"]
