@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+from flask import current_app
 
 from app.cli import honors_cli
 from app.extensions import db
@@ -13,7 +16,7 @@ def demo_command() -> None:
     """Load the demo data set; running it again changes nothing."""
     from app.demo.services import load_demo
 
-    created = load_demo()
+    created = load_demo(upload_root=Path(current_app.instance_path) / "uploads")
     db.session.commit()
     total = sum(created.values())
     if total:

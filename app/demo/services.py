@@ -12,6 +12,7 @@ import random
 from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -20,6 +21,7 @@ from app.accounts.models import Role, User
 from app.accounts.services import create_user
 from app.db_types import utcnow
 from app.demo import data
+from app.demo.workflow import load_workflow_samples
 from app.extensions import db
 from app.honors.models import (
     AwardKind,
@@ -47,6 +49,8 @@ from app.programs.workflow import CyclePhase
 
 # Keys of the dict load_demo() returns, in creation order.
 KINDS = (
+    "nominations",
+    "recommendations",
     "categories",
     "programs",
     "program_categories",
@@ -927,10 +931,11 @@ def _load_registry(
         created["honors"] += len(new_honors)
 
 
-def load_demo(*, now: datetime | None = None) -> dict[str, int]:
+def load_demo(*, now: datetime | None = None, upload_root: Path | None = None) -> dict[str, int]:
     """Create whatever part of the demo data set is missing; flushes, never commits.
 
     Returns the number of rows created per kind (all zero when everything was there).
+    `upload_root` receives placeholder photos for the sample nominations (none without it).
     `now` stamps the created rows and keeps the live demo cycles' current phases open;
     the generated history never depends on it.
     """
@@ -942,4 +947,5 @@ def load_demo(*, now: datetime | None = None) -> dict[str, int]:
     _load_users(orgs, created)
     published_cycles = _load_cycles(programs, created, now)
     _load_registry(programs, categories, orgs, published_cycles, created, now)
+    load_workflow_samples(created, now=now, upload_root=upload_root)
     return created

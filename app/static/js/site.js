@@ -1,14 +1,46 @@
 // Progressive enhancement only: every page works without this file.
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
+
   var toggle = document.querySelector(".nav-toggle");
   var nav = document.getElementById("site-nav");
   if (toggle && nav) {
-    document.documentElement.classList.add("js");
     toggle.addEventListener("click", function () {
       var open = toggle.getAttribute("aria-expanded") === "true";
       toggle.setAttribute("aria-expanded", String(!open));
       nav.classList.toggle("is-open", !open);
     });
   }
+
+  // Live Markdown preview: the server renders through the same sanitizing filter as
+  // the published page, so what the nominator sees is exactly what will be shown.
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  document.querySelectorAll("[data-preview-for]").forEach(function (section) {
+    var source = document.getElementById(section.getAttribute("data-preview-for"));
+    var target = section.querySelector(".preview-body");
+    var url = section.getAttribute("data-preview-url");
+    if (!source || !target || !url || !meta || !window.fetch) { return; }
+    var timer = null;
+    var render = function () {
+      var body = new URLSearchParams();
+      body.set("text", source.value);
+      body.set("csrf_token", meta.getAttribute("content"));
+      fetch(url, {
+        method: "POST",
+        body: body,
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": meta.getAttribute("content") }
+      }).then(function (response) {
+        return response.ok ? response.json() : null;
+      }).then(function (data) {
+        // The HTML comes from our own server-side sanitizer (python-markdown + nh3).
+        if (data && typeof data.html === "string") { target.innerHTML = data.html; }
+      }).catch(function () { /* keep the last preview */ });
+    };
+    source.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(render, 400);
+    });
+  });
 })();
