@@ -43,4 +43,32 @@
       timer = window.setTimeout(render, 400);
     });
   });
+
+  // Registry lookup: typing a name in the registry-number field suggests matching records.
+  document.querySelectorAll("[data-registry-search]").forEach(function (box) {
+    var input = box.querySelector("input");
+    var list = box.querySelector("datalist");
+    var url = box.getAttribute("data-registry-search");
+    if (!input || !list || !window.fetch) { return; }
+    input.setAttribute("list", list.id);
+    var timer = null;
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      var term = input.value.trim();
+      if (term.length < 1) { return; }
+      timer = window.setTimeout(function () {
+        fetch(url + "?q=" + encodeURIComponent(term), { credentials: "same-origin" })
+          .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+          .then(function (data) {
+            list.textContent = "";
+            data.results.forEach(function (item) {
+              var option = document.createElement("option");
+              option.value = item.slug;
+              option.label = [item.name, item.district, item.birth_year].filter(Boolean).join(" · ");
+              list.appendChild(option);
+            });
+          }).catch(function () { /* suggestions are optional */ });
+      }, 300);
+    });
+  });
 })();
