@@ -179,13 +179,19 @@ def test_no_unmasked_pii_in_any_staff_or_nominator_page(app, login_as):
 def test_no_unmasked_pii_in_nominator_pages(app, login_as):
     with app.app_context():
         org = factories.make_org(code="mine")
-        nomination = factories.make_nomination(organisation=org, id_number=ID_NUMBER,
-                                               phone=PHONE, birth_date=None)
+        nomination = factories.make_nomination(
+            organisation=org, id_number=ID_NUMBER, phone=PHONE, birth_date=None
+        )
         nomination_id = nomination.id
     nominator = login_as(Role.NOMINATOR, organisation_code="mine")
-    for url in ["/nominations/", f"/nominations/{nomination_id}",
-                f"/nominations/{nomination_id}/edit", "/inbox"]:
+    for url in [
+        "/nominations/",
+        f"/nominations/{nomination_id}",
+        f"/nominations/{nomination_id}/edit",
+        "/inbox",
+    ]:
         html = nominator.get(url).get_data(as_text=True)
         assert ID_NUMBER not in html and PHONE not in html, url
     assert "411102********" in nominator.get(f"/nominations/{nomination_id}/edit").get_data(
-        as_text=True)
+        as_text=True
+    )
