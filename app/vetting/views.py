@@ -80,10 +80,15 @@ def queue():
     )
 
 
-@bp.get("/export.xlsx")
+@bp.route("/export.xlsx", methods=["GET", "POST"])
 def export():
+    """Masked export by GET; full ID numbers only by POST (CSRF-checked) from staff."""
     form, filters = _filter_form()
-    include_ids = bool(form.include_ids.data) and can_export_id_numbers(current_user)
+    include_ids = (
+        request.method == "POST"
+        and request.form.get("include_ids") == "y"
+        and can_export_id_numbers(current_user)
+    )
     nominations = list(db.session.scalars(queries.queue_statement(filters)).unique())
     record_event(
         "nominations.exported",

@@ -140,7 +140,13 @@ def test_export_masks_ids_unless_staff_asks_and_logs_it(app, login_as, caplog):
     assert plain.status_code == 200
     text = str(_sheet_values(plain))
     assert ID_NUMBER not in text and PHONE not in text and "137****1111" in text
-    full = staff.get("/staff/nominations/export.xlsx?include_ids=y")
+    assert ID_NUMBER not in str(
+        _sheet_values(staff.get("/staff/nominations/export.xlsx?include_ids=y"))
+    )
+    token = csrf_token(staff, "/staff/nominations/")
+    full = staff.post(
+        "/staff/nominations/export.xlsx", data={"csrf_token": token, "include_ids": "y"}
+    )
     text = str(_sheet_values(full))
     assert ID_NUMBER in text and PHONE in text
     with app.app_context():
@@ -149,7 +155,7 @@ def test_export_masks_ids_unless_staff_asks_and_logs_it(app, login_as, caplog):
             .where(AuditEvent.action == "nominations.exported")
             .order_by(AuditEvent.id)
         ).all()
-        assert [e.after["include_ids"] for e in events] == [False, True]
+        assert [e.after["include_ids"] for e in events] == [False, False, True]
         assert ID_NUMBER not in str([e.after for e in events])
     assert ID_NUMBER not in caplog.text
 
@@ -157,7 +163,14 @@ def test_export_masks_ids_unless_staff_asks_and_logs_it(app, login_as, caplog):
 def test_admin_without_staff_role_cannot_export_ids(app, login_as):
     _seed(app)
     admin = login_as(Role.ADMIN)
-    text = str(_sheet_values(admin.get("/staff/nominations/export.xlsx?include_ids=y")))
+    token = csrf_token(admin, "/staff/nominations/")
+    text = str(
+        _sheet_values(
+            admin.post(
+                "/staff/nominations/export.xlsx", data={"csrf_token": token, "include_ids": "y"}
+            )
+        )
+    )
     assert ID_NUMBER not in text
 
 
