@@ -1,0 +1,1 @@
+"""Committee voting (评委评审): secret ballots, conflicts, quorum, tally, ties and receipts."""

@@ -1,0 +1,238 @@
+"""The tally (SPEC §6): a pure function from ballots to a ranking, recomputed on demand.
+
+Exact arithmetic (Fraction) throughout, so ties are real ties and thresholds are exact:
+"more than half" means approvals * 2 > eligible ballots, never a rounded float.
+
+- A member recused on a candidate neither approves nor scores it, and that ballot does not
+  count towards the candidate's eligible ballots.
+- Committee share: approvals / eligible ballots (approval rule), or the mean weighted score
+  / 10 (score rule). Public share: the candidate's likes / the most likes any candidate got.
+- Combined = committee share × (1 − public weight) + public share × public weight.
+- Winners: candidates above threshold by combined score, within the total quota and each
+  category's quota. Candidates with equal combined scores that straddle the last place are
+  `tied` for the places left (a runoff or the chair's decision settles them).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+MAX_SCORE = 10
+
+
+class Rule(enum.StrEnum):
+    APPROVAL = "approval"
+    SCORE = "score"
+
+
+class Outcome(enum.StrEnum):
+    WINNER = "winner"
+    TIED = "tied"
+    NOT_SELECTED = "not_selected"  # above threshold, outside the quota
+    BELOW_THRESHOLD = "below_threshold"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: int
+    category_id: int | None = None
+    likes: int = 0
+
+
+@dataclass(frozen=True)
+class Ballot:
+    member_id: int
+    approvals: frozenset[int] = frozenset()
+    # candidate id → criterion → score 0..10 (score rule)
+    scores: Mapping[int, Mapping[str, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Settings:
+    rule: Rule = Rule.APPROVAL
+    quota: int = 10
+    category_quotas: Mapping[int, int] = field(default_factory=dict)
+    quorum: Fraction = Fraction(2, 3)
+    public_weight: Fraction = Fraction(0)
+    # score rule: criterion → weight (weights need not sum to 1; they are normalised)
+    criteria: Mapping[str, Fraction] = field(default_factory=dict)
+    min_mean_score: Fraction = Fraction(6)
+
+
+@dataclass(frozen=True)
+class Row:
+    candidate_id: int
+    category_id: int | None
+    approvals: int
+    mean_score: Fraction | None
+    eligible_ballots: int
+    recusals: int
+    committee_share: Fraction
+    public_share: Fraction
+    combined: Fraction
+    above_threshold: bool
+    rank: int
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class TallyResult:
+    roster_size: int
+    ballots_cast: int
+    quorum_needed: int
+    quorum_met: bool
+    rows: list[Row]
+    places_left_for_tied: int
+
+    @property
+    def winners(self) -> list[int]:
+        return [r.candidate_id for r in self.rows if r.outcome is Outcome.WINNER]
+
+    @property
+    def tied(self) -> list[int]:
+        return [r.candidate_id for r in self.rows if r.outcome is Outcome.TIED]
+
+
+def quorum_needed(roster_size: int, quorum: Fraction) -> int:
+    """Smallest number of ballots that is at least `quorum` of the roster."""
+    needed = quorum * roster_size
+    return int(needed) if needed.denominator == 1 else int(needed) + 1
+
+
+def _weighted_mean(scores: Mapping[str, int], criteria: Mapping[str, Fraction]) -> Fraction:
+    if not criteria:
+        values = list(scores.values())
+        return Fraction(sum(values), len(values)) if values else Fraction(0)
+    total_weight = sum(criteria.values(), Fraction(0))
+    return sum((Fraction(scores.get(c, 0)) * w for c, w in criteria.items()), Fraction(0)) / (
+        total_weight
+    )
+
+
+def tally(
+    candidates: Sequence[Candidate],
+    ballots: Sequence[Ballot],
+    *,
+    roster_size: int,
+    recusals: frozenset[tuple[int, int]] = frozenset(),
+    settings: Settings = Settings(),  # noqa: B008 - immutable frozen dataclass
+) -> TallyResult:
+    """Rank `candidates` from the last ballot of each member (callers pass only those)."""
+    cast = len(ballots)
+    needed = quorum_needed(roster_size, settings.quorum)
+    most_likes = max((c.likes for c in candidates), default=0)
+    scored: list[tuple[Candidate, dict]] = []
+    for candidate in candidates:
+        eligible = [b for b in ballots if (b.member_id, candidate.id) not in recusals]
+        recused = sum(1 for b in ballots if (b.member_id, candidate.id) in recusals)
+        approvals = sum(1 for b in eligible if candidate.id in b.approvals)
+        mean: Fraction | None = None
+        if settings.rule is Rule.APPROVAL:
+            share = Fraction(approvals, len(eligible)) if eligible else Fraction(0)
+            above = approvals * 2 > len(eligible)
+        else:
+            marks = [
+                _weighted_mean(b.scores[candidate.id], settings.criteria)
+                for b in eligible
+                if candidate.id in b.scores
+            ]
+            mean = sum(marks, Fraction(0)) / len(marks) if marks else Fraction(0)
+            share = mean / MAX_SCORE
+            above = bool(marks) and mean >= settings.min_mean_score
+        public = Fraction(candidate.likes, most_likes) if most_likes else Fraction(0)
+        weight = settings.public_weight
+        combined = share * (1 - weight) + public * weight
+        scored.append(
+            (
+                candidate,
+                {
+                    "approvals": approvals,
+                    "mean": mean,
+                    "eligible": len(eligible),
+                    "recused": recused,
+                    "share": share,
+                    "public": public,
+                    "combined": combined,
+                    "above": above,
+                },
+            )
+        )
+    scored.sort(key=lambda item: (not item[1]["above"], -item[1]["combined"], item[0].id))
+    outcomes, places_left = _allocate(scored, settings)
+    rows = []
+    rank = 0
+    previous: Fraction | None = None
+    for position, (candidate, s) in enumerate(scored, start=1):
+        if s["combined"] != previous:
+            rank, previous = position, s["combined"]
+        rows.append(
+            Row(
+                candidate_id=candidate.id,
+                category_id=candidate.category_id,
+                approvals=s["approvals"],
+                mean_score=s["mean"],
+                eligible_ballots=s["eligible"],
+                recusals=s["recused"],
+                committee_share=s["share"],
+                public_share=s["public"],
+                combined=s["combined"],
+                above_threshold=s["above"],
+                rank=rank,
+                outcome=outcomes[candidate.id],
+            )
+        )
+    return TallyResult(
+        roster_size=roster_size,
+        ballots_cast=cast,
+        quorum_needed=needed,
+        quorum_met=cast >= needed,
+        rows=rows,
+        places_left_for_tied=places_left,
+    )
+
+
+def _allocate(scored, settings: Settings) -> tuple[dict[int, Outcome], int]:
+    """Seat groups of equal combined score in order; the group that does not fit is tied."""
+    outcomes = {c.id: Outcome.BELOW_THRESHOLD for c, s in scored if not s["above"]}
+    groups: list[list[Candidate]] = []
+    previous = None
+    for candidate, s in scored:
+        if not s["above"]:
+            continue
+        if groups and s["combined"] == previous:
+            groups[-1].append(candidate)
+        else:
+            groups.append([candidate])
+        previous = s["combined"]
+    left = settings.quota
+    per_category = dict(settings.category_quotas)
+    tied_places = 0
+    for group in groups:
+        fitting = [c for c in group if per_category.get(c.category_id, left) > 0]
+        for candidate in group:
+            outcomes[candidate.id] = Outcome.NOT_SELECTED
+        if tied_places or left == 0 or not fitting:
+            continue
+        seatable = _seatable(fitting, per_category)
+        if len(fitting) <= left and seatable == len(fitting):
+            for candidate in fitting:
+                outcomes[candidate.id] = Outcome.WINNER
+                left -= 1
+                if candidate.category_id in per_category:
+                    per_category[candidate.category_id] -= 1
+        else:
+            for candidate in fitting:
+                outcomes[candidate.id] = Outcome.TIED
+            tied_places = min(left, seatable)
+    return outcomes, tied_places
+
+
+def _seatable(group: list[Candidate], per_category: dict[int, int]) -> int:
+    """How many of `group` the category quotas alone would let in."""
+    counts: dict[int | None, int] = {}
+    for candidate in group:
+        counts[candidate.category_id] = counts.get(candidate.category_id, 0) + 1
+    return sum(min(n, per_category[cat]) if cat in per_category else n for cat, n in counts.items())
