@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fractions import Fraction as F
+from fractions import Fraction as F  # noqa: N817 - reads like the hand calculation
 
 from app.committee.tally import (
     Ballot,
