@@ -9,6 +9,16 @@ from wtforms.validators import DataRequired, Optional
 from app.core.forms import BaseForm
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+DATE_LABELS = {
+    "nominations_open_at": _l("Nominations open"),
+    "nominations_close_at": _l("Nomination deadline"),
+    "review_starts_at": _l("Public review starts"),
+    "review_ends_at": _l("Public review ends"),
+    "voting_starts_at": _l("Voting starts"),
+    "voting_ends_at": _l("Voting ends"),
+    "notice_starts_at": _l("Notice starts"),
+    "notice_ends_at": _l("Notice ends"),
+}
 
 
 class MoveForm(BaseForm):
@@ -16,27 +26,12 @@ class MoveForm(BaseForm):
 
 
 class CycleDatesForm(BaseForm):
-    nominations_open_at = DateTimeLocalField(
-        _l("Nominations open"), format=LOCAL_FORMAT, validators=[Optional()]
-    )
-    nominations_close_at = DateTimeLocalField(
-        _l("Nomination deadline"), format=LOCAL_FORMAT, validators=[Optional()]
-    )
-    review_starts_at = DateTimeLocalField(
-        _l("Public review starts"), format=LOCAL_FORMAT, validators=[Optional()]
-    )
-    review_ends_at = DateTimeLocalField(
-        _l("Public review ends"), format=LOCAL_FORMAT, validators=[Optional()]
-    )
-    voting_starts_at = DateTimeLocalField(
-        _l("Voting starts"), format=LOCAL_FORMAT, validators=[Optional()]
-    )
-    voting_ends_at = DateTimeLocalField(
-        _l("Voting ends"), format=LOCAL_FORMAT, validators=[Optional()]
-    )
-    notice_starts_at = DateTimeLocalField(
-        _l("Notice starts"), format=LOCAL_FORMAT, validators=[Optional()]
-    )
-    notice_ends_at = DateTimeLocalField(
-        _l("Notice ends"), format=LOCAL_FORMAT, validators=[Optional()]
+    """One optional local date-time field per phase boundary (see DATE_LABELS)."""
+
+
+for _name, _label in DATE_LABELS.items():
+    setattr(
+        CycleDatesForm,
+        _name,
+        DateTimeLocalField(_label, format=LOCAL_FORMAT, validators=[Optional()]),
     )
