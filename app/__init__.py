@@ -83,6 +83,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
     from app.audit.views import bp as audit_bp
+    from app.committee.views import admin_bp as committee_admin_bp
+    from app.committee.views import bp as committee_bp
     from app.core.views import bp as core_bp
     from app.nominations.views import bp as nominations_bp
     from app.notifications.views import bp as notifications_bp
@@ -101,3 +103,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(recommend_bp)
     app.register_blueprint(audit_bp, url_prefix="/staff/audit")
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(committee_bp, url_prefix="/committee")
+    app.register_blueprint(committee_admin_bp, url_prefix="/staff")

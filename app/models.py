@@ -2,6 +2,7 @@
 
 from app.accounts.models import LoginFailure, Role, User, UserRole
 from app.audit.models import AuditEvent
+from app.committee.models import Ballot, BallotVersion, CommitteeMember, Conflict, Runoff
 from app.honors.models import GroupMember, Honor, Honoree
 from app.nominations.models import (
     ConsultationCheck,
@@ -18,6 +19,11 @@ from app.orgs.models import Organisation
 from app.programs.models import Category, Cycle, Program, ProgramCategory
 
 __all__ = [
+    "Ballot",
+    "BallotVersion",
+    "CommitteeMember",
+    "Conflict",
+    "Runoff",
     "ConsultationCheck",
     "Nomination",
     "NominationAttachment",

@@ -81,6 +81,7 @@ def test_demo_seeds_programs_and_cycles_in_every_phase_a_newcomer_needs(app, dem
     assert {
         CyclePhase.NOMINATING,
         CyclePhase.PUBLIC_REVIEW,
+        CyclePhase.VOTING,
         CyclePhase.NOTICE,
         CyclePhase.PUBLISHED,
     } <= states

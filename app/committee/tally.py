@@ -60,6 +60,8 @@ class Settings:
     # score rule: criterion → weight (weights need not sum to 1; they are normalised)
     criteria: Mapping[str, Fraction] = field(default_factory=dict)
     min_mean_score: Fraction = Fraction(6)
+    # Runoffs only rank the tied candidates: no majority threshold there.
+    majority_required: bool = True
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ def tally(
         mean: Fraction | None = None
         if settings.rule is Rule.APPROVAL:
             share = Fraction(approvals, len(eligible)) if eligible else Fraction(0)
-            above = approvals * 2 > len(eligible)
+            above = approvals * 2 > len(eligible) if settings.majority_required else True
         else:
             marks = [
                 _weighted_mean(b.scores[candidate.id], settings.criteria)

@@ -16,7 +16,10 @@ def demo_command() -> None:
     """Load the demo data set; running it again changes nothing."""
     from app.demo.services import load_demo
 
-    created = load_demo(upload_root=Path(current_app.instance_path) / "uploads")
+    created = load_demo(
+        upload_root=Path(current_app.instance_path) / "uploads",
+        receipt_secret=current_app.config["SECRET_KEY"],
+    )
     db.session.commit()
     total = sum(created.values())
     if total:

@@ -288,7 +288,27 @@ CYCLES: tuple[tuple[str, str, str], ...] = (
     ("top_ten_citizens", "2026-10", "public_review"),
     ("luohe_good", "2026-11", "nominating"),
     ("good_youth", "2026-Q4", "draft"),
+    ("touching_luohe", "2026", "voting"),
 )
+
+# Weighted criteria of score ballots (programs with ballot_rule "score").
+SCORE_CRITERIA = {
+    "touching_luohe": [
+        {
+            "code": "deeds",
+            "name_zh": "事迹感人程度",
+            "name_en": "How moving the deeds are",
+            "weight": 4,
+        },
+        {"code": "influence", "name_zh": "社会影响", "name_en": "Social influence", "weight": 3},
+        {
+            "code": "recognition",
+            "name_zh": "群众认可度",
+            "name_en": "Public recognition",
+            "weight": 3,
+        },
+    ],
+}
 
 # --------------------------------------------------------------------------- accounts
 

@@ -9,6 +9,7 @@ is the same on every run and never depends on the current date.
 from __future__ import annotations
 
 import random
+import secrets
 from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -21,7 +22,7 @@ from app.accounts.models import Role, User
 from app.accounts.services import create_user
 from app.db_types import utcnow
 from app.demo import data
-from app.demo.workflow import load_workflow_samples
+from app.demo.workflow import load_committees, load_workflow_samples
 from app.extensions import db
 from app.honors.models import (
     AwardKind,
@@ -50,6 +51,8 @@ from app.programs.workflow import CyclePhase
 # Keys of the dict load_demo() returns, in creation order.
 KINDS = (
     "nominations",
+    "committee_members",
+    "ballots",
     "recommendations",
     "categories",
     "programs",
@@ -679,6 +682,7 @@ def _load_programs(categories: dict[str, Category], created: dict[str, int]) -> 
             cooldown=spec.cooldown,
             has_nomination_award=spec.has_nomination_award,
             minors_in_public_review=spec.minors_in_public_review,
+            score_criteria=data.SCORE_CRITERIA.get(spec.code, []),
             sort_order=order * 10,
         )
         db.session.add(program)
@@ -931,7 +935,12 @@ def _load_registry(
         created["honors"] += len(new_honors)
 
 
-def load_demo(*, now: datetime | None = None, upload_root: Path | None = None) -> dict[str, int]:
+def load_demo(
+    *,
+    now: datetime | None = None,
+    upload_root: Path | None = None,
+    receipt_secret: str | None = None,
+) -> dict[str, int]:
     """Create whatever part of the demo data set is missing; flushes, never commits.
 
     Returns the number of rows created per kind (all zero when everything was there).
@@ -948,4 +957,5 @@ def load_demo(*, now: datetime | None = None, upload_root: Path | None = None) -
     published_cycles = _load_cycles(programs, created, now)
     _load_registry(programs, categories, orgs, published_cycles, created, now)
     load_workflow_samples(created, now=now, upload_root=upload_root)
+    load_committees(created, now=now, receipt_secret=receipt_secret or secrets.token_hex(16))
     return created

@@ -36,6 +36,7 @@ from app.orgs.models import Organisation, OrgKind
 from app.privacy import crypto
 from app.privacy.id_numbers import check_char
 from app.programs.models import Cycle, Program
+from app.programs.workflow import CyclePhase
 
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
 GIVEN = [
@@ -94,14 +95,18 @@ PLAN = (
     ("luohe_good", "2026-11", "linying-s1-c1", S.QUALIFIED, 1, None),
     ("top_ten_citizens", "2026-10", None, S.QUALIFIED, 12, None),
     ("luohe_good", "2026-10", None, S.IN_NOTICE, 8, None),
+    ("touching_luohe", "2026", None, S.SHORTLISTED, 10, None),
 )
 PATHS = {
     S.DRAFT: [],
     S.SUBMITTED: [S.SUBMITTED],
     S.RETURNED: [S.SUBMITTED, S.RETURNED],
     S.QUALIFIED: [S.SUBMITTED, S.QUALIFIED],
+    S.SHORTLISTED: [S.SUBMITTED, S.QUALIFIED, S.SHORTLISTED],
     S.IN_NOTICE: [S.SUBMITTED, S.QUALIFIED, S.SHORTLISTED, S.SELECTED, S.IN_NOTICE],
 }
+# Committees of the demo: (program, period, members who have voted already).
+COMMITTEES = (("luohe_good", "2026-10", 7), ("touching_luohe", "2026", 3))
 RECOMMENDATIONS = (
     (
         "R2611DEMO01",
@@ -252,7 +257,7 @@ def _add_nomination(ctx, cycle, org, state, note, index, name, born, id_number) 
             )
         )
         previous = step
-    if state in (S.QUALIFIED, S.IN_NOTICE):
+    if state in (S.QUALIFIED, S.SHORTLISTED, S.IN_NOTICE):
         for body in (ConsultedBody.COMMUNITY, ConsultedBody.POLICE):
             nomination.checks.append(
                 ConsultationCheck(
@@ -296,3 +301,81 @@ def _add_recommendations(created: dict[str, int], orgs) -> None:
             )
         )
         created["recommendations"] += 1
+
+
+def load_committees(created: dict[str, int], *, now: datetime, receipt_secret: str) -> None:
+    """Seven demo judges on the cycles past vetting; some ballots already cast.
+
+    The notice cycle's committee has voted and its results are applied; in 感动漯河 2026
+    (score ballots) three judges have voted and `demo-committee` (the chair) has not.
+    """
+    from app.committee.models import Ballot, BallotVersion, CommitteeMember
+    from app.committee.services import receipt_code
+
+    judges = list(
+        db.session.scalars(
+            sa.select(User).where(User.username.like("demo-committee%")).order_by(User.username)
+        )
+    )
+    if not judges:
+        return
+    for code, period, voters in COMMITTEES:
+        cycle = db.session.scalar(
+            sa.select(Cycle).join(Program).where(Program.code == code, Cycle.period == period)
+        )
+        if cycle is None or db.session.scalar(
+            sa.select(CommitteeMember.id).where(CommitteeMember.cycle_id == cycle.id).limit(1)
+        ):
+            continue
+        members = [
+            CommitteeMember(
+                cycle_id=cycle.id, user_id=judge.id, is_chair=judge.username == "demo-committee"
+            )
+            for judge in judges
+        ]
+        db.session.add_all(members)
+        cycle.committee_frozen_at = now - timedelta(days=3)
+        db.session.flush()
+        created["committee_members"] += len(members)
+        pool = list(
+            db.session.scalars(
+                sa.select(Nomination.id)
+                .where(Nomination.cycle_id == cycle.id)
+                .order_by(Nomination.id)
+            )
+        )
+        criteria = [c["code"] for c in cycle.program.score_criteria]
+        for offset, member in enumerate(m for m in members if not m.is_chair):
+            if offset >= voters:
+                break
+            if criteria:
+                content = {
+                    "scores": {
+                        str(n): {c: 6 + (n + offset + i) % 5 for i, c in enumerate(criteria)}
+                        for n in pool
+                    },
+                    "justifications": {},
+                }
+            else:
+                content = {"approvals": pool}
+            ballot = Ballot(
+                cycle_id=cycle.id,
+                member_id=member.id,
+                round=0,
+                version=1,
+                content=content,
+                receipt="",
+                submitted_at=now - timedelta(days=2),
+            )
+            db.session.add(ballot)
+            db.session.flush()
+            ballot.receipt = receipt_code(receipt_secret, ballot.id, 1, content)
+            db.session.add(
+                BallotVersion(
+                    ballot_id=ballot.id, version=1, content=content, receipt=ballot.receipt
+                )
+            )
+            created["ballots"] += 1
+        if cycle.state is not CyclePhase.VOTING:
+            cycle.results_applied_at = now - timedelta(days=1)
+    db.session.flush()

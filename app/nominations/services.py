@@ -481,6 +481,7 @@ STATE_LABELS = {
     NominationState.NOT_QUALIFIED: _l("not qualified"),
     NominationState.SHORTLISTED: _l("shortlisted"),
     NominationState.SELECTED: _l("selected"),
+    NominationState.NOT_SELECTED: _l("not selected"),
     NominationState.IN_NOTICE: _l("in public notice"),
     NominationState.HONORED: _l("honored"),
     NominationState.WITHDRAWN: _l("withdrawn"),

@@ -13,6 +13,7 @@ class NominationState(enum.StrEnum):
     NOT_QUALIFIED = "not_qualified"
     SHORTLISTED = "shortlisted"
     SELECTED = "selected"
+    NOT_SELECTED = "not_selected"  # shortlisted, outside the winners (may replace one later)
     IN_NOTICE = "in_notice"
     HONORED = "honored"
     WITHDRAWN = "withdrawn"
@@ -38,7 +39,9 @@ TRANSITIONS: dict[tuple[NominationState, NominationState], frozenset[Actor]] = {
     (S.QUALIFIED, S.NOT_QUALIFIED): frozenset({Actor.STAFF}),
     (S.QUALIFIED, S.WITHDRAWN): frozenset({Actor.STAFF}),
     (S.SHORTLISTED, S.SELECTED): frozenset({Actor.SYSTEM}),
+    (S.SHORTLISTED, S.NOT_SELECTED): frozenset({Actor.SYSTEM}),
     (S.SHORTLISTED, S.WITHDRAWN): frozenset({Actor.STAFF}),
+    (S.NOT_SELECTED, S.SELECTED): frozenset({Actor.SYSTEM}),
     (S.SELECTED, S.IN_NOTICE): frozenset({Actor.SYSTEM}),
     (S.SELECTED, S.WITHDRAWN): frozenset({Actor.STAFF}),
     (S.IN_NOTICE, S.HONORED): frozenset({Actor.SYSTEM}),

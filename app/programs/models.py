@@ -108,6 +108,13 @@ class Program(db.Model):
     cooldown: Mapped[bool] = mapped_column(default=True)
     has_nomination_award: Mapped[bool] = mapped_column(default=False)
     minors_in_public_review: Mapped[bool] = mapped_column(default=False)
+    # Quorum as a fraction of the roster (default 2/3), score threshold in tenths of a point
+    # (60 = mean 6.0), and the score criteria [{"code", "name_zh", "name_en", "weight"}].
+    quorum_num: Mapped[int] = mapped_column(default=2)
+    quorum_den: Mapped[int] = mapped_column(default=3)
+    min_mean_score_tenths: Mapped[int] = mapped_column(default=60)
+    score_criteria: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    require_justification: Mapped[bool] = mapped_column(default=False)
     phase_template: Mapped[dict[str, Any]] = mapped_column(
         sa.JSON, default=lambda: dict(DEFAULT_PHASE_TEMPLATE)
     )
@@ -129,6 +136,9 @@ class Program(db.Model):
         sa.CheckConstraint("quota IS NULL OR quota > 0", name="quota_positive"),
         sa.CheckConstraint(
             "age_min IS NULL OR age_max IS NULL OR age_min <= age_max", name="age_range"
+        ),
+        sa.CheckConstraint(
+            "quorum_num > 0 AND quorum_den > 0 AND quorum_num <= quorum_den", name="quorum_range"
         ),
     )
 
@@ -156,6 +166,10 @@ class Cycle(db.Model):
     notice_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     notice_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when voting opens: the roster and the candidate list cannot change afterwards.
+    committee_frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the committee's results were applied (winners selected).
+    results_applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[created_at]
 
     program: Mapped[Program] = relationship(lazy="joined")

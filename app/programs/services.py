@@ -32,6 +32,21 @@ Precondition = Callable[[Cycle, datetime], object | None]
 _PRECONDITIONS: dict[CyclePhase, list[Precondition]] = {phase: [] for phase in CyclePhase}
 
 
+# Effects run right after a cycle enters a phase (inside the same transaction), e.g. the
+# committee freezes its roster when voting opens. Registered by later domains like checks.
+Effect = Callable[[Cycle, datetime, object], None]
+_EFFECTS: dict[CyclePhase, list[Effect]] = {phase: [] for phase in CyclePhase}
+
+
+def on_enter(*targets: CyclePhase) -> Callable[[Effect], Effect]:
+    def register(effect: Effect) -> Effect:
+        for target in targets:
+            _EFFECTS[target].append(effect)
+        return effect
+
+    return register
+
+
 def precondition(*targets: CyclePhase) -> Callable[[Precondition], Precondition]:
     def register(check: Precondition) -> Precondition:
         for target in targets:
@@ -204,6 +219,8 @@ def transition_cycle(
     if target is CyclePhase.PUBLISHED:
         cycle.published_at = now
     db.session.flush()
+    for effect in _EFFECTS[target]:
+        effect(cycle, now, actor)
     record_event(
         "cycle.transition",
         actor=actor,

@@ -116,6 +116,9 @@ def test_skipping_phases_refused(ctx):
 
 def test_entering_notice_sets_the_notice_period(ctx):
     cycle = _cycle(CyclePhase.VOTING)
+    with pytest.raises(TransitionError, match="评审结果"):
+        services.transition_cycle(cycle, CyclePhase.NOTICE, actor=None)
+    cycle.results_applied_at = utcnow()
     services.transition_cycle(cycle, CyclePhase.NOTICE, actor=None)
     assert cycle.notice_ends_at - cycle.notice_starts_at == timedelta(days=7)
     with pytest.raises(TransitionError, match="公示期至"):

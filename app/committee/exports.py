@@ -1,0 +1,65 @@
+"""Excel export of the results: per-candidate totals only, never an individual ballot."""
+
+from __future__ import annotations
+
+import io
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+
+
+def results_workbook(cycle, outcome, names: dict[int, str], outcome_labels: dict) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Results"))
+    main = outcome.main
+    sheet.append([f"{cycle.program.name_zh} {cycle.period}"])
+    sheet.append(
+        [
+            _("Roster"),
+            main.roster_size,
+            _("Ballots cast"),
+            main.ballots_cast,
+            _("Quorum"),
+            main.quorum_needed,
+        ]
+    )
+    sheet.append([])
+    sheet.append(
+        [
+            _("Rank"),
+            _("Candidate"),
+            _("Approvals"),
+            _("Mean score"),
+            _("Eligible ballots"),
+            _("Recusals"),
+            _("Committee share"),
+            _("Public share"),
+            _("Combined"),
+            _("Above threshold"),
+            _("Outcome"),
+        ]
+    )
+    for row in main.rows:
+        sheet.append(
+            [
+                row.rank,
+                names.get(row.candidate_id, str(row.candidate_id)),
+                row.approvals,
+                float(row.mean_score) if row.mean_score is not None else None,
+                row.eligible_ballots,
+                row.recusals,
+                float(row.committee_share),
+                float(row.public_share),
+                float(row.combined),
+                row.above_threshold,
+                str(outcome_labels[row.outcome]),
+            ]
+        )
+    for runoff, result in outcome.rounds:
+        sheet.append([])
+        sheet.append([_("Runoff %(n)d", n=runoff.round), _("places"), runoff.places])
+        for row in result.rows:
+            sheet.append([row.rank, names.get(row.candidate_id), row.approvals])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,338 @@
+"""Committee pages (/committee) and the staff side (/staff/cycles/<id>/committee, results)."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from app.accounts.models import Role, User, UserRole
+from app.accounts.permissions import can_use_staff_area, can_vote
+from app.committee import exports, services
+from app.committee.models import CommitteeMember, ConflictStatus
+from app.committee.permissions import can_see_results
+from app.committee.tally import Outcome
+from app.core.forms import EmptyForm
+from app.core.guards import require
+from app.extensions import db
+from app.nominations.models import Nomination
+from app.programs.models import BallotRule, Cycle
+
+bp = Blueprint("committee", __name__)
+bp.before_request(require(can_vote))
+admin_bp = Blueprint("committee_admin", __name__)
+admin_bp.before_request(require(can_use_staff_area))
+
+OUTCOME_LABELS = {
+    Outcome.WINNER: _l("selected"),
+    Outcome.TIED: _l("tied at the cutoff"),
+    Outcome.NOT_SELECTED: _l("outside the quota"),
+    Outcome.BELOW_THRESHOLD: _l("below the threshold"),
+}
+
+
+@bp.app_context_processor
+def _labels() -> dict:
+    return {"outcome_label": lambda o: str(OUTCOME_LABELS.get(o, o))}
+
+
+def _member_or_403(cycle: Cycle):
+    member = services.membership(cycle, current_user)
+    if member is None:
+        abort(403)
+    return member
+
+
+@bp.get("/")
+def index():
+    rows = db.session.execute(
+        sa.select(Cycle, CommitteeMember)
+        .join(CommitteeMember, CommitteeMember.cycle_id == Cycle.id)
+        .where(CommitteeMember.user_id == current_user.id)
+        .order_by(Cycle.reference_date.desc())
+    ).all()
+    return render_template("committee/index.html", rows=rows)
+
+
+def _ballot_input(cycle: Cycle, pool: list[Nomination]) -> services.BallotInput:
+    data = services.BallotInput()
+    if services.open_round(cycle) or cycle.program.ballot_rule is BallotRule.APPROVAL:
+        data.approvals = [
+            int(v) for v in request.form.getlist("approve") if v.isdigit() and len(v) < 10
+        ]
+        return data
+    criteria = [c["code"] for c in cycle.program.score_criteria] or ["overall"]
+    for nomination in pool:
+        marks = {}
+        for criterion in criteria:
+            raw = request.form.get(f"score-{nomination.id}-{criterion}", "").strip()
+            marks[criterion] = int(raw) if raw.isdigit() and len(raw) <= 2 else None
+        data.scores[nomination.id] = marks
+        data.justifications[nomination.id] = request.form.get(f"why-{nomination.id}", "")[:1000]
+    return data
+
+
+@bp.route("/cycles/<int:cycle_id>", methods=["GET", "POST"])
+def ballot(cycle_id: int):
+    cycle = db.get_or_404(Cycle, cycle_id)
+    member = _member_or_403(cycle)
+    round_ = services.open_round(cycle)
+    pool = services.candidates(cycle, round_)
+    error = None
+    typed = None
+    if request.method == "POST" and EmptyForm().validate_on_submit():
+        typed = _ballot_input(cycle, pool)
+        try:
+            receipt = _submit_with_retry(cycle.id, member.id, typed)
+        except services.CommitteeError as problem:
+            db.session.rollback()
+            error = str(problem.message)
+        else:
+            flash(_("Ballot saved. Your receipt code: %(code)s", code=receipt), "success")
+            return redirect(url_for("committee.ballot", cycle_id=cycle.id))
+    mine = services.my_ballot(cycle, member, round_)
+    current = typed or _from_ballot(mine)
+    return render_template(
+        "committee/ballot.html",
+        cycle=cycle,
+        member=member,
+        pool=pool,
+        round=round_,
+        runoff=services.current_runoff(cycle) if round_ else None,
+        conflicts=services.conflicts_of(member),
+        error=error,
+        current=current,
+        mine=mine,
+        criteria=cycle.program.score_criteria
+        or [{"code": "overall", "name_zh": "综合评分", "name_en": "Overall", "weight": 1}],
+        score_rule=not round_ and cycle.program.ballot_rule is BallotRule.SCORE,
+        ConflictStatus=ConflictStatus,
+        roster_size=len(services.roster(cycle)),
+        form=EmptyForm(),
+    )
+
+
+def _submit_with_retry(cycle_id: int, member_id: int, data: services.BallotInput) -> str:
+    """Submit and commit; a concurrent submission of the same member (SQLite's busy
+    snapshot, a lost insert race) is retried from a fresh transaction."""
+    for attempt in range(8):
+        cycle = db.session.get(Cycle, cycle_id)
+        member = db.session.get(CommitteeMember, member_id)
+        try:
+            ballot = services.submit_ballot(
+                cycle, member, data, secret=current_app.config["SECRET_KEY"]
+            )
+            receipt = ballot.receipt
+            db.session.commit()
+            return receipt
+        except (OperationalError, IntegrityError):
+            db.session.rollback()
+            time.sleep(0.02 * (attempt + 1))
+    raise services.CommitteeError(_l("The ballot could not be saved; please try again."))
+
+
+def _from_ballot(ballot) -> services.BallotInput:
+    if ballot is None:
+        return services.BallotInput()
+    content = ballot.content
+    return services.BallotInput(
+        approvals=list(content.get("approvals", [])),
+        scores={int(k): v for k, v in content.get("scores", {}).items()},
+        justifications={int(k): v for k, v in content.get("justifications", {}).items()},
+    )
+
+
+@bp.post("/cycles/<int:cycle_id>/conflicts/<int:nomination_id>")
+def conflict(cycle_id: int, nomination_id: int):
+    cycle = db.get_or_404(Cycle, cycle_id)
+    member = _member_or_403(cycle)
+    nomination = db.session.get(Nomination, nomination_id)
+    if nomination is None or nomination.cycle_id != cycle.id:
+        abort(404)
+    reason = (request.form.get("reason") or "").strip()[:1000]
+    try:
+        if request.form.get("action") == "clear":
+            services.clear_flag(member, nomination, reason=reason)
+        else:
+            services.declare_conflict(member, nomination, reason=reason)
+    except services.CommitteeError as problem:
+        db.session.rollback()
+        flash(str(problem.message), "error")
+    else:
+        db.session.commit()
+        flash(_("Recorded."), "success")
+    return redirect(url_for("committee.ballot", cycle_id=cycle.id) + "#conflicts")
+
+
+@bp.get("/cycles/<int:cycle_id>/bulletin")
+def bulletin(cycle_id: int):
+    cycle = db.get_or_404(Cycle, cycle_id)
+    member = _member_or_403(cycle)
+    round_ = int(request.args.get("round", "0")) if request.args.get("round", "0").isdigit() else 0
+    codes = services.bulletin(cycle, round_)
+    check = (request.args.get("receipt") or "").strip().upper()[:40]
+    mine = services.my_ballot(cycle, member, round_)
+    return render_template(
+        "committee/bulletin.html",
+        cycle=cycle,
+        codes=codes,
+        check=check,
+        found=check in codes if check else None,
+        mine=mine,
+        round=round_,
+    )
+
+
+def _names(cycle: Cycle) -> dict[int, str]:
+    return {n.id: n.name for n in services.candidates(cycle)}
+
+
+def _results_page(cycle: Cycle, template: str, **extra):
+    state = services.outcome(cycle)
+    nominations = {n.id: n for n in services.candidates(cycle)}
+    return render_template(
+        template,
+        cycle=cycle,
+        outcome=state,
+        nominations=nominations,
+        turnout=services.turnout(cycle, services.open_round(cycle)),
+        recusal_count=len(services.recusals(cycle)),
+        roster_size=state.main.roster_size,
+        form=EmptyForm(),
+        **extra,
+    )
+
+
+@bp.route("/cycles/<int:cycle_id>/results", methods=["GET", "POST"])
+def chair_results(cycle_id: int):
+    cycle = db.get_or_404(Cycle, cycle_id)
+    member = _member_or_403(cycle)
+    if not can_see_results(current_user, member):
+        abort(403)
+    if request.method == "POST" and EmptyForm().validate_on_submit():
+        chosen = [int(v) for v in request.form.getlist("chosen") if v.isdigit() and len(v) < 10]
+        try:
+            services.record_chair_decision(
+                cycle, chosen, reason=request.form.get("reason", "")[:2000], actor=current_user
+            )
+        except services.CommitteeError as problem:
+            db.session.rollback()
+            flash(str(problem.message), "error")
+        else:
+            db.session.commit()
+            flash(_("The chair's decision is recorded."), "success")
+        return redirect(url_for("committee.chair_results", cycle_id=cycle.id))
+    return _results_page(cycle, "committee/results.html", chair=True)
+
+
+# ----------------------------------------------------------------------------- staff side
+
+
+@admin_bp.route("/cycles/<int:cycle_id>/committee", methods=["GET", "POST"])
+def manage(cycle_id: int):
+    cycle = db.get_or_404(Cycle, cycle_id)
+    if request.method == "POST" and EmptyForm().validate_on_submit():
+        try:
+            _apply_roster_change(cycle)
+        except services.CommitteeError as problem:
+            db.session.rollback()
+            flash(str(problem.message), "error")
+        else:
+            db.session.commit()
+            flash(_("Committee updated."), "success")
+        return redirect(url_for("committee_admin.manage", cycle_id=cycle.id))
+    members = services.roster(cycle)
+    taken = {m.user_id for m in members}
+    available = [
+        u
+        for u in db.session.scalars(
+            sa.select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role == Role.COMMITTEE, User.is_active.is_(True))
+            .order_by(User.username)
+        )
+        if u.id not in taken
+    ]
+    return render_template(
+        "committee/manage.html",
+        cycle=cycle,
+        members=members,
+        available=available,
+        turnout=dict((m.id, voted) for m, voted in services.turnout(cycle)),
+        form=EmptyForm(),
+    )
+
+
+def _apply_roster_change(cycle: Cycle) -> None:
+    action = request.form.get("action")
+    raw = request.form.get("id", "")
+    target = int(raw) if raw.isdigit() and len(raw) < 10 else None
+    if action == "add":
+        user = db.session.get(User, target) if target else None
+        if user is None:
+            raise services.CommitteeError(_l("Choose a committee member to add."))
+        services.add_member(cycle, user, chair=request.form.get("chair") == "y", actor=current_user)
+        return
+    member = db.session.get(CommitteeMember, target) if target else None
+    if member is None or member.cycle_id != cycle.id:
+        raise services.CommitteeError(_l("Unknown committee member."))
+    if action == "remove":
+        services.remove_member(cycle, member, actor=current_user)
+    elif action == "chair":
+        services.set_chair(cycle, member, actor=current_user)
+    else:
+        raise services.CommitteeError(_l("Unknown action."))
+
+
+@admin_bp.route("/cycles/<int:cycle_id>/results", methods=["GET", "POST"])
+def results(cycle_id: int):
+    cycle = db.get_or_404(Cycle, cycle_id)
+    if request.method == "POST" and EmptyForm().validate_on_submit():
+        action = request.form.get("action")
+        handlers = {
+            "apply": lambda: services.apply_results(cycle, actor=current_user),
+            "runoff": lambda: services.open_runoff(cycle, actor=current_user),
+            "close_runoff": lambda: services.close_runoff(cycle, actor=current_user),
+        }
+        try:
+            if action not in handlers:
+                raise services.CommitteeError(_l("Unknown action."))
+            handlers[action]()
+        except services.CommitteeError as problem:
+            db.session.rollback()
+            flash(str(problem.message), "error")
+        else:
+            db.session.commit()
+            flash(_("Done."), "success")
+        return redirect(url_for("committee_admin.results", cycle_id=cycle.id))
+    return _results_page(cycle, "committee/results.html", chair=False)
+
+
+@admin_bp.get("/cycles/<int:cycle_id>/results.xlsx")
+def results_export(cycle_id: int):
+    cycle = db.get_or_404(Cycle, cycle_id)
+    data = exports.results_workbook(cycle, services.outcome(cycle), _names(cycle), OUTCOME_LABELS)
+    response = send_file(
+        io.BytesIO(data),
+        as_attachment=True,
+        download_name=f"results-{cycle.program.code}-{cycle.period}.xlsx",
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
