@@ -16,6 +16,7 @@ from fractions import Fraction
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import Role, User
 from app.audit.services import record_event
@@ -251,6 +252,7 @@ def open_round(cycle: Cycle) -> int:
 def candidates(cycle: Cycle, round_: int = 0) -> list[Nomination]:
     stmt = (
         sa.select(Nomination)
+        .options(selectinload(Nomination.photos), joinedload(Nomination.category))
         .where(Nomination.cycle_id == cycle.id, Nomination.state.in_(SHORTLIST_STATES))
         .order_by(Nomination.category_id, Nomination.id)
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import time
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import (
@@ -31,7 +32,7 @@ from app.committee.tally import Outcome
 from app.core.forms import EmptyForm
 from app.core.guards import require
 from app.extensions import db
-from app.nominations.models import Nomination
+from app.nominations.models import Nomination, NominationPhoto
 from app.programs.models import BallotRule, Cycle
 
 bp = Blueprint("committee", __name__)
@@ -178,6 +179,30 @@ def conflict(cycle_id: int, nomination_id: int):
         db.session.commit()
         flash(_("Recorded."), "success")
     return redirect(url_for("committee.ballot", cycle_id=cycle.id) + "#conflicts")
+
+
+@bp.get("/cycles/<int:cycle_id>/photos/<int:photo_id>")
+def photo(cycle_id: int, photo_id: int):
+    """Candidate photos for the members of this cycle's committee only."""
+    cycle = db.get_or_404(Cycle, cycle_id)
+    _member_or_403(cycle)
+    found = db.session.execute(
+        sa.select(NominationPhoto)
+        .join(Nomination, Nomination.id == NominationPhoto.nomination_id)
+        .where(
+            NominationPhoto.id == photo_id,
+            Nomination.cycle_id == cycle.id,
+            Nomination.state.in_(services.SHORTLIST_STATES),
+        )
+    ).scalar_one_or_none()
+    if found is None:
+        abort(404)
+    path = Path(current_app.instance_path) / "uploads" / found.thumb_path
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.get("/cycles/<int:cycle_id>/bulletin")
