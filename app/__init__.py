@@ -86,10 +86,16 @@ def _register_blueprints(app: Flask) -> None:
     from app.committee.views import admin_bp as committee_admin_bp
     from app.committee.views import bp as committee_bp
     from app.core.views import bp as core_bp
+    from app.honors.views import admin_bp as honors_admin_bp
+    from app.honors.views import bp as honors_bp
     from app.nominations.views import bp as nominations_bp
+    from app.notice.views import admin_bp as objections_bp
+    from app.notice.views import bp as notice_bp
     from app.notifications.views import bp as notifications_bp
     from app.recommendations.views import bp as recommendations_bp
     from app.recommendations.views import public_bp as recommend_bp
+    from app.review.views import admin_bp as review_admin_bp
+    from app.review.views import bp as review_bp
     from app.staff.views import bp as staff_bp
     from app.vetting.views import bp as vetting_bp
 
@@ -105,3 +111,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(committee_bp, url_prefix="/committee")
     app.register_blueprint(committee_admin_bp, url_prefix="/staff")
+    app.register_blueprint(review_bp)
+    app.register_blueprint(review_admin_bp, url_prefix="/staff")
+    app.register_blueprint(notice_bp)
+    app.register_blueprint(objections_bp, url_prefix="/staff")
+    app.register_blueprint(honors_bp)
+    app.register_blueprint(honors_admin_bp, url_prefix="/staff")

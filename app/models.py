@@ -14,9 +14,11 @@ from app.nominations.models import (
     NominationPhoto,
     PublicRecommendation,
 )
+from app.notice.models import Objection
 from app.notifications.models import Notification
 from app.orgs.models import Organisation
 from app.programs.models import Category, Cycle, Program, ProgramCategory
+from app.review.models import Like
 
 __all__ = [
     "Ballot",
@@ -32,11 +34,13 @@ __all__ = [
     "NominationNote",
     "NominationPhoto",
     "Notification",
+    "Objection",
     "PublicRecommendation",
     "AuditEvent",
     "Category",
     "Cycle",
     "GroupMember",
+    "Like",
     "Honor",
     "Honoree",
     "LoginFailure",

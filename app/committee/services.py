@@ -445,8 +445,10 @@ def _settings(cycle: Cycle, round_: int, places: int | None = None) -> tallying.
 
 
 def likes_by_nomination(cycle: Cycle) -> dict[int, int]:
-    """Public likes per candidate (public review is built in a later issue: none yet)."""
-    return {}
+    """Valid public likes per candidate (voided likes never count)."""
+    from app.review.services import counts
+
+    return counts(cycle.id)
 
 
 def compute(cycle: Cycle, round_: int = 0) -> tallying.TallyResult:

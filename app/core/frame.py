@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Flask, Response, request
 from flask_babel import get_locale
 
@@ -38,6 +40,7 @@ SECURITY_HEADERS = {
 def register(app: Flask) -> None:
     app.after_request(_add_headers)
     app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(json_text, "json_text")
     app.jinja_env.globals.update(
         switch_lang_url=i18n.switch_lang_url,
         html_lang=i18n.html_lang,
@@ -46,6 +49,11 @@ def register(app: Flask) -> None:
         label=label,
         localized=localized,
     )
+
+
+def json_text(value: object) -> str:
+    """Readable JSON for staff pages (Chinese as is); autoescaped like any string."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
 def localized(obj: object, attr: str = "name") -> str:

@@ -107,6 +107,8 @@ class Nomination(db.Model):
     created_at: Mapped[created_at]
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # End of this candidate's public notice (a replacement gets a notice of its own).
+    notice_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     cycle: Mapped[Cycle] = relationship()
     category: Mapped[Category] = relationship()

@@ -70,6 +70,9 @@ def _build_form(cycle: Cycle, nomination: Nomination | None = None) -> Nominatio
         )
         for link in cycle.program.categories
     ]
+    for number, slot in enumerate(form.life, start=1):
+        slot.form.file.label.text = _("Life photo %(n)d", n=number)
+        slot.form.alt.label.text = _("Description of life photo %(n)d", n=number)
     form.location_id.choices = [SelectChoice("", _("— choose —"))] + [
         SelectChoice(str(org_id), label) for org_id, label in queries.place_choices()
     ]

@@ -103,6 +103,8 @@ class Program(db.Model):
     )
     public_review: Mapped[bool] = mapped_column(default=False)
     public_weight_pct: Mapped[int] = mapped_column(default=0)
+    # Whether the public sees running like totals during the review (always after close).
+    show_like_counts: Mapped[bool] = mapped_column(default=True)
     notice_days: Mapped[int] = mapped_column(default=7)
     # Once honored by this program, a person is not nominated to it again.
     cooldown: Mapped[bool] = mapped_column(default=True)

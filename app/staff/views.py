@@ -124,6 +124,9 @@ def cycle(cycle_id: int):
 def move(cycle_id: int):
     cycle = db.get_or_404(Cycle, cycle_id)
     form = MoveForm()
+    if form.validate_on_submit() and form.target.data == CyclePhase.PUBLISHED.value:
+        # Publication creates the honors and takes a release time: its own page.
+        return redirect(url_for("honors_admin.publish", cycle_id=cycle_id))
     if form.validate_on_submit() and form.target.data in enum_values(CyclePhase):
         try:
             cycle_services.transition_cycle(cycle, CyclePhase(form.target.data), actor=current_user)

@@ -1,0 +1,193 @@
+"""Registry use cases: publication of a cycle, revocation, consent withdrawal.
+
+Publication is the only path from a nomination to an honor: the honoree's registry record
+is found (linked record, same ID number) or created, and the honor is attached to it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.audit.services import record_event
+from app.db_types import utcnow
+from app.extensions import db
+from app.honors.models import (
+    GroupMember,
+    Honor,
+    Honoree,
+    HonoreeKind,
+    HonorSource,
+    HonorStatus,
+)
+from app.nominations.models import Nomination, PhotoKind
+from app.nominations.services import transition_nomination
+from app.nominations.workflow import Actor, NominationState
+from app.programs.models import Cycle
+from app.programs.services import period_containing, transition_cycle
+from app.programs.workflow import CyclePhase
+
+
+class PublicationError(Exception):
+    def __init__(self, message: object, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+def _period_bounds(cycle: Cycle) -> tuple[date, date]:
+    period = period_containing(cycle.program.cadence, cycle.reference_date)
+    if period is None:  # biennial/irregular: the reference year
+        year = cycle.reference_date.year
+        return date(year, 1, 1), date(year, 12, 31)
+    return period.start, period.end
+
+
+def _registry_record(nomination: Nomination) -> Honoree:
+    """The honoree this nomination is about: linked, same ID number, or a new record."""
+    if nomination.honoree is not None:
+        return nomination.honoree
+    if nomination.id_number_hash:
+        found = db.session.scalar(
+            sa.select(Honoree).where(Honoree.id_number_hash == nomination.id_number_hash)
+        )
+        if found is not None:
+            return found
+    honoree = Honoree(
+        slug=f"h-{nomination.cycle.reference_date:%Y%m}-{secrets.token_hex(3)}",
+        kind=nomination.kind,
+        name=nomination.name,
+    )
+    db.session.add(honoree)
+    return honoree
+
+
+def _copy(nomination: Nomination, honoree: Honoree) -> None:
+    """The nomination's public story and the (still encrypted) contact data join the record."""
+    individual = nomination.kind is HonoreeKind.INDIVIDUAL
+    honoree.name = nomination.name
+    honoree.unit, honoree.post = nomination.unit or nomination.school, nomination.post
+    honoree.organisation_id = nomination.location_id
+    honoree.district_id = nomination.district_id
+    honoree.headline, honoree.summary = nomination.headline, nomination.summary
+    honoree.story_md = nomination.story_md
+    honoree.consent_given = nomination.consent_given
+    honoree.consent_collected_by = nomination.consent_collected_by
+    honoree.consent_at = nomination.consent_date
+    if individual:
+        honoree.gender, honoree.birth_date = nomination.gender, nomination.birth_date
+        honoree.birth_year = nomination.birth_date.year if nomination.birth_date else None
+        honoree.ethnicity = nomination.ethnicity
+        honoree.political_status = nomination.political_status
+        honoree.education = nomination.education
+        honoree.id_number_enc = nomination.id_number_enc or honoree.id_number_enc
+        honoree.id_number_hash = nomination.id_number_hash or honoree.id_number_hash
+        honoree.phone_enc = nomination.phone_enc or honoree.phone_enc
+        honoree.address_enc = nomination.address_enc or honoree.address_enc
+    else:
+        honoree.members = [
+            GroupMember(name=m.name, post=m.post, sort_order=m.sort_order)
+            for m in nomination.members
+        ]
+    photo = next((p for p in nomination.photos if p.kind is PhotoKind.ID_PHOTO), None)
+    if photo is not None:
+        honoree.photo_path, honoree.photo_alt = photo.path, photo.alt
+
+
+def publish_cycle(
+    cycle: Cycle, *, actor, release_at: datetime | None = None, now: datetime | None = None
+) -> list[Honor]:
+    """Publish the candidates in notice: honors released at `release_at` (now by default).
+
+    The cycle's phase machine refuses while the notice runs or an objection is open.
+    """
+    now = now or utcnow()
+    release_at = release_at or now
+    if release_at < now - timedelta(minutes=1):
+        raise PublicationError(_l("The release time cannot be in the past."), "release_at")
+    transition_cycle(cycle, CyclePhase.PUBLISHED, actor=actor, now=now)
+    cycle.published_at = release_at
+    start, end = _period_bounds(cycle)
+    honors = []
+    nominations = db.session.scalars(
+        sa.select(Nomination)
+        .where(Nomination.cycle_id == cycle.id, Nomination.state == NominationState.IN_NOTICE)
+        .order_by(Nomination.id)
+    ).all()
+    for nomination in nominations:
+        honoree = _registry_record(nomination)
+        _copy(nomination, honoree)
+        db.session.flush()
+        nomination.honoree_id = honoree.id
+        honor = Honor(
+            honoree_id=honoree.id,
+            program_id=cycle.program_id,
+            cycle_id=cycle.id,
+            category_id=nomination.category_id,
+            source=HonorSource.LOCAL,
+            status=HonorStatus.PUBLISHED,
+            published_at=release_at,
+            period_label=cycle.period,
+            period_start=start,
+            period_end=end,
+        )
+        db.session.add(honor)
+        honors.append(honor)
+        transition_nomination(
+            nomination, NominationState.HONORED, actor=actor, actor_kind=Actor.SYSTEM
+        )
+    db.session.flush()
+    record_event(
+        "cycle.published",
+        actor=actor,
+        obj=cycle,
+        after={"honors": len(honors), "release_at": release_at.isoformat()},
+    )
+    return honors
+
+
+def revoke_honor(honor: Honor, *, reason: str, actor, now: datetime | None = None) -> None:
+    """撤销: the honor leaves every public list and page (410); the audit keeps everything."""
+    if honor.status is HonorStatus.REVOKED:
+        raise PublicationError(_l("This honor is already revoked."))
+    if not reason.strip():
+        raise PublicationError(_l("Give the reason for the revocation."), "reason")
+    before = {"status": honor.status.value}
+    honor.status = HonorStatus.REVOKED
+    honor.revoked_at = now or utcnow()
+    honor.revoke_reason = reason.strip()
+    db.session.flush()
+    record_event(
+        "honor.revoked",
+        actor=actor,
+        obj=honor,
+        before=before,
+        after={"status": "revoked"},
+        reason=reason.strip(),
+    )
+
+
+def withdraw_consent(honoree: Honoree, *, reason: str, actor, now: datetime | None = None) -> None:
+    """The honoree withdrew consent to publish: the public page comes down the same way."""
+    if not reason.strip():
+        raise PublicationError(_l("Give the reason."), "reason")
+    honoree.consent_withdrawn_at = now or utcnow()
+    db.session.flush()
+    record_event("honoree.consent_withdrawn", actor=actor, obj=honoree, reason=reason.strip())
+
+
+def is_public(honoree: Honoree, now: datetime | None = None) -> bool:
+    """Shown to the public: consent not withdrawn and one released, unrevoked honor."""
+    now = now or utcnow()
+    return honoree.consent_withdrawn_at is None and any(
+        h.status is HonorStatus.PUBLISHED and h.published_at and h.published_at <= now
+        for h in honoree.honors
+    )
+
+
+def was_public(honoree: Honoree) -> bool:
+    """Had a released honor once: a page that is gone answers 410, not 404."""
+    return any(h.published_at is not None and h.published_at <= utcnow() for h in honoree.honors)

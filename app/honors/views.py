@@ -1,0 +1,180 @@
+"""Public: transparency page per published cycle, the honoree page (410 when taken down).
+Staff: publish a cycle (now or scheduled), revoke an honor, record a consent withdrawal."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.accounts.permissions import can_use_staff_area
+from app.committee import services as committee
+from app.committee.models import Runoff
+from app.core.forms import EmptyForm
+from app.core.guards import require
+from app.db_types import utcnow
+from app.extensions import db
+from app.honors import services
+from app.honors.models import Honor, Honoree, HonorStatus
+from app.honors.queries import public_honor_filter
+from app.notice.models import Objection, ObjectionStatus
+from app.programs.models import Cycle, Program
+from app.programs.workflow import CyclePhase, TransitionError
+from app.review.services import counts as like_counts
+
+bp = Blueprint("honors", __name__)
+admin_bp = Blueprint("honors_admin", __name__)
+admin_bp.before_request(require(can_use_staff_area))
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+
+@bp.get("/cycles/<program_code>/<period>")
+def transparency(program_code: str, period: str):
+    cycle = db.session.scalar(
+        sa.select(Cycle)
+        .join(Program)
+        .where(Program.code == program_code[:40], Cycle.period == period[:20])
+    )
+    now = utcnow()
+    if (
+        cycle is None
+        or cycle.state not in (CyclePhase.PUBLISHED, CyclePhase.CLOSED)
+        or (cycle.published_at is None or cycle.published_at > now)
+    ):
+        abort(404)
+    honors = (
+        db.session.scalars(
+            sa.select(Honor)
+            .join(Honor.honoree)
+            .options(
+                joinedload(Honor.honoree).joinedload(Honoree.district), joinedload(Honor.category)
+            )
+            .where(Honor.cycle_id == cycle.id, public_honor_filter())
+            .order_by(Honor.category_id, Honor.id)
+        )
+        .unique()
+        .all()
+    )
+    main = committee.compute(cycle)
+    runoffs = db.session.scalars(
+        sa.select(Runoff).where(Runoff.cycle_id == cycle.id).order_by(Runoff.round)
+    ).all()
+    objections = dict(
+        db.session.execute(
+            sa.select(Objection.status, sa.func.count())
+            .where(Objection.cycle_id == cycle.id)
+            .group_by(Objection.status)
+        )
+        .tuples()
+        .all()
+    )
+    likes = like_counts(cycle.id)
+    return render_template(
+        "honors/transparency.html",
+        cycle=cycle,
+        honors=honors,
+        main=main,
+        runoffs=runoffs,
+        recusals=len(committee.recusals(cycle)),
+        likes=likes,
+        total_likes=sum(likes.values()),
+        objections_received=sum(objections.values()),
+        objections_upheld=objections.get(ObjectionStatus.UPHELD, 0),
+        likes_for=lambda honor: likes.get(_nomination_of(honor), 0),
+    )
+
+
+def _nomination_of(honor: Honor) -> int | None:
+    from app.nominations.models import Nomination
+
+    return db.session.scalar(
+        sa.select(Nomination.id).where(
+            Nomination.cycle_id == honor.cycle_id, Nomination.honoree_id == honor.honoree_id
+        )
+    )
+
+
+@bp.get("/honorees/<slug>")
+def honoree(slug: str):
+    record = db.session.scalar(
+        sa.select(Honoree)
+        .options(
+            selectinload(Honoree.honors).joinedload(Honor.program), selectinload(Honoree.members)
+        )
+        .where(Honoree.slug == slug[:80])
+    )
+    if record is None:
+        abort(404)
+    if not services.is_public(record):
+        abort(410 if services.was_public(record) else 404)
+    now = utcnow()
+    honors = [
+        h
+        for h in record.honors
+        if h.status is HonorStatus.PUBLISHED and h.published_at and h.published_at <= now
+    ]
+    return render_template("honors/honoree.html", honoree=record, honors=honors)
+
+
+@admin_bp.route("/cycles/<int:cycle_id>/publish", methods=["GET", "POST"])
+def publish(cycle_id: int):
+    cycle = db.get_or_404(Cycle, cycle_id)
+    error = None
+    if request.method == "POST" and EmptyForm().validate_on_submit():
+        release_at = None
+        raw = request.form.get("release_at", "").strip()
+        if raw:
+            try:
+                release_at = (
+                    datetime.strptime(raw, "%Y-%m-%dT%H:%M")
+                    .replace(tzinfo=LOCAL_TZ)
+                    .astimezone(UTC)
+                )
+            except ValueError:
+                error = _("Enter the release time as date and time.")
+        if error is None:
+            try:
+                honors = services.publish_cycle(cycle, actor=current_user, release_at=release_at)
+            except (TransitionError, services.PublicationError) as problem:
+                db.session.rollback()
+                error = str(getattr(problem, "message", problem))
+            else:
+                db.session.commit()
+                flash(_("%(n)d honors published.", n=len(honors)), "success")
+                return redirect(url_for("staff.cycle", cycle_id=cycle.id))
+    return render_template(
+        "honors/publish.html",
+        cycle=cycle,
+        error=error,
+        form=EmptyForm(),
+        typed=request.form.get("release_at", ""),
+    )
+
+
+@admin_bp.route("/honorees/<int:honoree_id>", methods=["GET", "POST"])
+def manage_honoree(honoree_id: int):
+    record = db.get_or_404(Honoree, honoree_id)
+    if request.method == "POST" and EmptyForm().validate_on_submit():
+        reason = request.form.get("reason", "")[:2000]
+        try:
+            if request.form.get("action") == "withdraw_consent":
+                services.withdraw_consent(record, reason=reason, actor=current_user)
+            else:
+                raw = request.form.get("honor_id", "")
+                honor = db.session.get(Honor, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+                if honor is None or honor.honoree_id != record.id:
+                    abort(404)
+                services.revoke_honor(honor, reason=reason, actor=current_user)
+        except services.PublicationError as problem:
+            db.session.rollback()
+            flash(str(problem.message), "error")
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+        return redirect(url_for("honors_admin.manage_honoree", honoree_id=record.id))
+    return render_template("honors/manage.html", honoree=record, form=EmptyForm())

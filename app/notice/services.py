@@ -1,0 +1,202 @@
+"""Notice use cases: file an objection, resolve it (and replace an upheld candidate)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask_babel import format_datetime
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.audit.services import record_event
+from app.committee import services as committee
+from app.db_types import utcnow
+from app.extensions import db
+from app.nominations import uploads
+from app.nominations.models import Nomination
+from app.nominations.services import transition_nomination
+from app.nominations.workflow import Actor, NominationState
+from app.notice.models import Objection, ObjectionStatus
+from app.privacy import crypto
+from app.programs.models import Cycle
+from app.programs.services import on_enter, precondition
+from app.programs.workflow import CyclePhase
+
+
+class NoticeError(Exception):
+    def __init__(self, message: object, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+def notice_cycles() -> list[Cycle]:
+    return list(
+        db.session.scalars(
+            sa.select(Cycle)
+            .where(Cycle.state == CyclePhase.NOTICE)
+            .order_by(Cycle.reference_date.desc())
+        )
+    )
+
+
+def in_notice(cycle: Cycle) -> list[Nomination]:
+    return list(
+        db.session.scalars(
+            sa.select(Nomination)
+            .options(
+                joinedload(Nomination.category),
+                joinedload(Nomination.district),
+                selectinload(Nomination.photos),
+            )
+            .where(Nomination.cycle_id == cycle.id, Nomination.state == NominationState.IN_NOTICE)
+            .order_by(Nomination.category_id, Nomination.id)
+        )
+    )
+
+
+def notice_end(nomination: Nomination) -> datetime | None:
+    return nomination.notice_ends_at or nomination.cycle.notice_ends_at
+
+
+@on_enter(CyclePhase.NOTICE)
+def _start_notice(cycle: Cycle, now: datetime, actor) -> None:
+    """Every selected candidate's notice runs with the cycle's (set when entering notice)."""
+    for nomination in db.session.scalars(
+        sa.select(Nomination).where(
+            Nomination.cycle_id == cycle.id, Nomination.state == NominationState.IN_NOTICE
+        )
+    ):
+        nomination.notice_ends_at = cycle.notice_ends_at
+
+
+def file_objection(
+    nomination: Nomination,
+    *,
+    content: str,
+    contact: str | None,
+    evidence: tuple[bytes, str] | None,
+    root: Path,
+    now: datetime | None = None,
+) -> Objection:
+    """Accept an objection while the candidate's notice runs; evidence is checked like uploads."""
+    now = now or utcnow()
+    end = notice_end(nomination)
+    if nomination.state is not NominationState.IN_NOTICE or (end is not None and now >= end):
+        raise NoticeError(_l("The notice period of this candidate has ended."), "nomination_id")
+    if not content.strip():
+        raise NoticeError(_l("Describe the objection."), "content")
+    path = content_type = None
+    if evidence is not None:
+        try:
+            path, content_type = uploads.store_attachment(evidence[0], root)
+        except uploads.UploadError as error:
+            raise NoticeError(_l("Evidence must be a PDF file or an image."), "evidence") from error
+    objection = Objection(
+        reference="Y" + now.strftime("%y%m%d") + secrets.token_hex(3).upper(),
+        cycle_id=nomination.cycle_id,
+        nomination_id=nomination.id,
+        content=content.strip(),
+        evidence_path=path,
+        evidence_type=content_type,
+        contact_enc=crypto.encrypt(contact),
+    )
+    db.session.add(objection)
+    db.session.flush()
+    return objection
+
+
+def next_ranked(cycle: Cycle) -> Nomination | None:
+    """The best not-selected candidate above threshold (in the committee's ranking)."""
+    main = committee.compute(cycle)  # recomputed without the withdrawn candidate
+    for row in main.rows:
+        if not row.above_threshold:
+            continue
+        nomination = db.session.get(Nomination, row.candidate_id)
+        if nomination is not None and nomination.state is NominationState.NOT_SELECTED:
+            return nomination
+    return None
+
+
+def resolve_objection(
+    objection: Objection,
+    *,
+    upheld: bool,
+    reason: str,
+    promote: bool,
+    actor,
+    now: datetime | None = None,
+) -> Nomination | None:
+    """Dismiss or uphold (reason required). Upheld withdraws the candidate; with `promote`
+    the next-ranked candidate above threshold is selected and gets a notice period of its
+    own. Returns the promoted nomination, if any."""
+    now = now or utcnow()
+    if objection.status is not ObjectionStatus.OPEN:
+        raise NoticeError(_l("This objection has already been resolved."))
+    if not reason.strip():
+        raise NoticeError(_l("Give the reason for the decision."), "reason")
+    objection.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
+    objection.resolution = reason.strip()
+    objection.resolved_by_id = getattr(actor, "id", None)
+    objection.resolved_at = now
+    promoted = None
+    nomination = objection.nomination
+    if upheld and nomination.state is NominationState.IN_NOTICE:
+        transition_nomination(
+            nomination,
+            NominationState.WITHDRAWN,
+            actor=actor,
+            actor_kind=Actor.STAFF,
+            reason=reason.strip(),
+        )
+        if promote:
+            promoted = next_ranked(nomination.cycle)
+            if promoted is None:
+                raise NoticeError(
+                    _l("No candidate above the threshold is left to promote."), "promote"
+                )
+            transition_nomination(
+                promoted, NominationState.SELECTED, actor=actor, actor_kind=Actor.SYSTEM
+            )
+            transition_nomination(
+                promoted, NominationState.IN_NOTICE, actor=actor, actor_kind=Actor.SYSTEM
+            )
+            promoted.notice_ends_at = now + timedelta(days=nomination.cycle.program.notice_days)
+    db.session.flush()
+    record_event(
+        "objection.resolved",
+        actor=actor,
+        obj=objection,
+        reason=reason.strip(),
+        after={
+            "status": objection.status.value,
+            "nomination_id": nomination.id,
+            "promoted": promoted.id if promoted else None,
+        },
+    )
+    return promoted
+
+
+@precondition(CyclePhase.PUBLISHED)
+def _notice_clear(cycle: Cycle, now: datetime) -> object | None:
+    open_count = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Objection)
+        .where(Objection.cycle_id == cycle.id, Objection.status == ObjectionStatus.OPEN)
+    )
+    if open_count:
+        return _l("%(n)d objections are still open.", n=open_count)
+    latest = db.session.scalar(
+        sa.select(sa.func.max(Nomination.notice_ends_at)).where(
+            Nomination.cycle_id == cycle.id, Nomination.state == NominationState.IN_NOTICE
+        )
+    )
+    if latest is not None and now < latest:
+        return _l(
+            "A candidate's notice runs until %(end)s.",
+            end=format_datetime(latest, "yyyy-MM-dd HH:mm"),
+        )
+    return None

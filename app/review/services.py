@@ -1,0 +1,242 @@
+"""Like, count, report anomalies and void — the public review's use cases."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from app.audit.services import record_event
+from app.db_types import utcnow
+from app.extensions import db
+from app.nominations.models import Nomination
+from app.nominations.services import age_on
+from app.nominations.workflow import NominationState
+from app.privacy import crypto
+from app.programs.models import Cycle
+from app.programs.workflow import CyclePhase
+from app.review.models import Like
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+# Anomaly thresholds: likes from one /24 network within one minute, and distinct visitors
+# (fresh cookies) from one address within one hour.
+BURST_PER_MINUTE = 20
+VISITORS_PER_IP_HOUR = 10
+
+
+class LikeError(Exception):
+    def __init__(self, message: object) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+def network_of(ip: str) -> str:
+    """The /24 (IPv4) or /48 (IPv6) network an address belongs to."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    prefix = 24 if address.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def eligible(nomination: Nomination, cycle: Cycle) -> bool:
+    """Qualified, consented, and an adult unless the program shows minors to the public."""
+    if nomination.state is not NominationState.QUALIFIED or not nomination.consent_given:
+        return False
+    if cycle.program.minors_in_public_review or nomination.birth_date is None:
+        return True
+    return age_on(nomination.birth_date, cycle.reference_date) >= 18
+
+
+def review_cycles() -> list[Cycle]:
+    return list(
+        db.session.scalars(
+            sa.select(Cycle)
+            .where(Cycle.state == CyclePhase.PUBLIC_REVIEW)
+            .order_by(Cycle.reference_date.desc())
+        )
+    )
+
+
+def candidates(cycle: Cycle) -> list[Nomination]:
+    from sqlalchemy.orm import joinedload, selectinload
+
+    rows = db.session.scalars(
+        sa.select(Nomination)
+        .options(
+            selectinload(Nomination.photos),
+            joinedload(Nomination.category),
+            joinedload(Nomination.district),
+        )
+        .where(Nomination.cycle_id == cycle.id, Nomination.state == NominationState.QUALIFIED)
+        .order_by(Nomination.category_id, Nomination.id)
+    )
+    return [n for n in rows if eligible(n, cycle)]
+
+
+def counts(cycle_id: int) -> dict[int, int]:
+    """Valid (not voided) likes per nomination: one grouped query."""
+    rows = db.session.execute(
+        sa.select(Like.nomination_id, sa.func.count())
+        .where(Like.cycle_id == cycle_id, Like.voided_at.is_(None))
+        .group_by(Like.nomination_id)
+    )
+    return {nomination_id: n for nomination_id, n in rows}
+
+
+def liked_today(cycle_id: int, visitor_id: str, now: datetime | None = None) -> set[int]:
+    day = (now or utcnow()).astimezone(LOCAL_TZ).date()
+    return set(
+        db.session.scalars(
+            sa.select(Like.nomination_id).where(
+                Like.cycle_id == cycle_id, Like.visitor_id == visitor_id, Like.day == day
+            )
+        )
+    )
+
+
+def add_like(
+    nomination: Nomination, *, visitor_id: str, ip: str, now: datetime | None = None
+) -> Like:
+    """One like per candidate per visitor per (Beijing) day; refused with a message."""
+    now = now or utcnow()
+    cycle = nomination.cycle
+    if cycle.state is not CyclePhase.PUBLIC_REVIEW:
+        raise LikeError(_l("Public review is not open for this cycle."))
+    if not eligible(nomination, cycle):
+        raise LikeError(_l("This candidate is not in the public review."))
+    like = Like(
+        cycle_id=cycle.id,
+        nomination_id=nomination.id,
+        visitor_id=visitor_id,
+        ip_hash=crypto.keyed_hash(ip),
+        net_hash=crypto.keyed_hash(network_of(ip)),
+        day=now.astimezone(LOCAL_TZ).date(),
+        minute=now.replace(second=0, microsecond=0),
+        created_at=now,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(like)
+    except IntegrityError as error:
+        raise LikeError(
+            _l("You have already liked this candidate today. Come back tomorrow!")
+        ) from error
+    return like
+
+
+@dataclass(frozen=True)
+class Burst:
+    net_hash: str
+    minute: datetime
+    likes: int
+
+
+@dataclass(frozen=True)
+class ChurningAddress:
+    ip_hash: str
+    visitors: int
+    likes: int
+
+
+@dataclass(frozen=True)
+class Report:
+    bursts: list[Burst]
+    churning: list[ChurningAddress]
+    per_minute: list[tuple[datetime, int]]
+    total: int
+    voided: int
+
+
+def anomaly_report(cycle: Cycle) -> Report:
+    """Bursts from one /24 network, one address with many fresh cookies, likes per minute."""
+    valid = sa.and_(Like.cycle_id == cycle.id, Like.voided_at.is_(None))
+    bursts = [
+        Burst(net, minute, n)
+        for net, minute, n in db.session.execute(
+            sa.select(Like.net_hash, Like.minute, sa.func.count())
+            .where(valid)
+            .group_by(Like.net_hash, Like.minute)
+            .having(sa.func.count() >= BURST_PER_MINUTE)
+            .order_by(sa.func.count().desc())
+            .limit(50)
+        )
+    ]
+    churning = [
+        ChurningAddress(ip, visitors, n)
+        for ip, visitors, n in db.session.execute(
+            sa.select(Like.ip_hash, sa.func.count(sa.distinct(Like.visitor_id)), sa.func.count())
+            .where(valid)
+            .group_by(Like.ip_hash)
+            .having(sa.func.count(sa.distinct(Like.visitor_id)) >= VISITORS_PER_IP_HOUR)
+            .order_by(sa.func.count().desc())
+            .limit(50)
+        )
+    ]
+    per_minute = [
+        (minute, n)
+        for minute, n in db.session.execute(
+            sa.select(Like.minute, sa.func.count())
+            .where(valid)
+            .group_by(Like.minute)
+            .order_by(Like.minute.desc())
+            .limit(60)
+        )
+    ]
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Like).where(valid))
+    voided = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Like)
+        .where(Like.cycle_id == cycle.id, Like.voided_at.is_not(None))
+    )
+    return Report(bursts, churning, list(reversed(per_minute)), total, voided)
+
+
+def void_likes(
+    cycle: Cycle,
+    *,
+    reason: str,
+    actor,
+    net_hash: str | None = None,
+    minute: datetime | None = None,
+    ip_hash: str | None = None,
+) -> int:
+    """Void the likes of a flagged network-minute or address, before the phase closes."""
+    if cycle.state is not CyclePhase.PUBLIC_REVIEW:
+        raise LikeError(_l("Likes can only be voided while the public review is open."))
+    if not reason.strip():
+        raise LikeError(_l("Give a reason."))
+    conditions = [Like.cycle_id == cycle.id, Like.voided_at.is_(None)]
+    if net_hash and minute:
+        conditions += [Like.net_hash == net_hash, Like.minute == minute]
+    elif ip_hash:
+        conditions.append(Like.ip_hash == ip_hash)
+    else:
+        raise LikeError(_l("Choose what to void."))
+    result = db.session.execute(
+        sa.update(Like)
+        .where(*conditions)
+        .values(
+            voided_at=utcnow(), void_reason=reason.strip(), voided_by_id=getattr(actor, "id", None)
+        )
+        .execution_options(synchronize_session=False)
+    )
+    record_event(
+        "likes.voided",
+        actor=actor,
+        obj=cycle,
+        reason=reason.strip(),
+        after={
+            "count": result.rowcount,
+            "net": net_hash,
+            "ip": ip_hash,
+            "minute": minute.isoformat() if minute else None,
+        },
+    )
+    return result.rowcount

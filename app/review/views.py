@@ -1,0 +1,162 @@
+"""/review for the public (likes) and /staff/review/<cycle> for the anomaly report."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.accounts.permissions import can_use_staff_area
+from app.core.forms import EmptyForm
+from app.core.guards import require
+from app.extensions import db, limiter
+from app.nominations.models import Nomination, NominationPhoto, PhotoKind
+from app.programs.models import Cycle
+from app.review import services
+
+bp = Blueprint("review", __name__)
+admin_bp = Blueprint("review_admin", __name__)
+admin_bp.before_request(require(can_use_staff_area))
+
+VISITOR_KEY = "visitor"
+
+
+def visitor_id() -> str:
+    """A random id kept in the signed session cookie: the 'visitor' of the like rules."""
+    if VISITOR_KEY not in session:
+        session[VISITOR_KEY] = secrets.token_hex(16)
+        session.permanent = True
+    return session[VISITOR_KEY]
+
+
+@bp.get("/review")
+def index():
+    visitor = visitor_id()
+    cycles = [
+        (
+            cycle,
+            services.candidates(cycle),
+            services.counts(cycle.id),
+            services.liked_today(cycle.id, visitor),
+        )
+        for cycle in services.review_cycles()
+    ]
+    return render_template("review/index.html", cycles=cycles, form=EmptyForm())
+
+
+def _public_candidate(nomination_id: int) -> Nomination:
+    nomination = db.session.get(Nomination, nomination_id)
+    if (
+        nomination is None
+        or not services.eligible(nomination, nomination.cycle)
+        or (nomination.cycle.state.value != "public_review")
+    ):
+        abort(404)
+    return nomination
+
+
+@bp.get("/review/<int:nomination_id>")
+def candidate(nomination_id: int):
+    nomination = _public_candidate(nomination_id)
+    visitor = visitor_id()
+    return render_template(
+        "review/candidate.html",
+        nomination=nomination,
+        cycle=nomination.cycle,
+        count=services.counts(nomination.cycle_id).get(nomination.id, 0),
+        liked=nomination.id in services.liked_today(nomination.cycle_id, visitor),
+        form=EmptyForm(),
+    )
+
+
+@bp.post("/review/<int:nomination_id>/like")
+@limiter.limit("20 per minute;300 per day")
+def like(nomination_id: int):
+    nomination = _public_candidate(nomination_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            services.add_like(nomination, visitor_id=visitor_id(), ip=request.remote_addr or "-")
+        except services.LikeError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(
+                _("Thank you: your like for %(name)s is counted.", name=nomination.name), "success"
+            )
+    back = request.form.get("back", "")
+    if not back.startswith("/review") or back.startswith("//"):
+        back = url_for("review.index")
+    return redirect(back + f"#candidate-{nomination.id}")
+
+
+@bp.get("/review/photos/<int:photo_id>")
+def photo(photo_id: int):
+    found = db.session.get(NominationPhoto, photo_id)
+    if found is None or found.kind is not PhotoKind.ID_PHOTO:
+        abort(404)
+    _public_candidate(found.nomination_id)
+    path = Path(current_app.instance_path) / "uploads" / found.thumb_path
+    if not path.is_file():
+        abort(404)
+    return send_file(path, mimetype="image/jpeg", max_age=300)
+
+
+@admin_bp.route("/review/<int:cycle_id>", methods=["GET", "POST"])
+def report(cycle_id: int):
+    cycle = db.get_or_404(Cycle, cycle_id)
+    if request.method == "POST" and EmptyForm().validate_on_submit():
+        minute = None
+        raw_minute = request.form.get("minute", "")
+        if raw_minute:
+            try:
+                minute = datetime.fromisoformat(raw_minute).astimezone(UTC)
+            except ValueError:
+                minute = None
+        try:
+            voided = services.void_likes(
+                cycle,
+                reason=request.form.get("reason", "")[:2000],
+                actor=current_user,
+                net_hash=request.form.get("net_hash") or None,
+                minute=minute,
+                ip_hash=request.form.get("ip_hash") or None,
+            )
+        except services.LikeError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("%(n)d likes voided.", n=voided), "success")
+        return redirect(url_for("review_admin.report", cycle_id=cycle.id))
+    names = dict(
+        db.session.execute(
+            sa.select(Nomination.id, Nomination.name).where(Nomination.cycle_id == cycle.id)
+        )
+        .tuples()
+        .all()
+    )
+    return render_template(
+        "review/report.html",
+        cycle=cycle,
+        report=services.anomaly_report(cycle),
+        counts=services.counts(cycle.id),
+        names=names,
+        form=EmptyForm(),
+    )
