@@ -19,6 +19,7 @@ def home():
         figures=honor_queries.headline_figures(),
         latest=honor_queries.latest_published(limit=8),
         active_cycles=program_queries.active_cycles(),
+        published_cycles=program_queries.published_cycles(),
     )
 
 

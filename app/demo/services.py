@@ -22,7 +22,11 @@ from app.accounts.models import Role, User
 from app.accounts.services import create_user
 from app.db_types import utcnow
 from app.demo import data
-from app.demo.workflow import load_committees, load_workflow_samples
+from app.demo.workflow import (
+    load_committees,
+    load_public_phase_samples,
+    load_workflow_samples,
+)
 from app.extensions import db
 from app.honors.models import (
     AwardKind,
@@ -51,6 +55,8 @@ from app.programs.workflow import CyclePhase
 # Keys of the dict load_demo() returns, in creation order.
 KINDS = (
     "nominations",
+    "likes",
+    "objections",
     "committee_members",
     "ballots",
     "recommendations",
@@ -958,4 +964,5 @@ def load_demo(
     _load_registry(programs, categories, orgs, published_cycles, created, now)
     load_workflow_samples(created, now=now, upload_root=upload_root)
     load_committees(created, now=now, receipt_secret=receipt_secret or secrets.token_hex(16))
+    load_public_phase_samples(created, now=now)
     return created

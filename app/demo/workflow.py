@@ -379,3 +379,76 @@ def load_committees(created: dict[str, int], *, now: datetime, receipt_secret: s
         if cycle.state is not CyclePhase.VOTING:
             cycle.results_applied_at = now - timedelta(days=1)
     db.session.flush()
+
+
+def load_public_phase_samples(created: dict[str, int], *, now: datetime) -> None:
+    """Likes in the public review (with one burst for the anomaly report) and an open
+    objection in the public notice."""
+    from app.notice.models import Objection
+    from app.review.models import Like
+    from app.review.services import network_of
+
+    review = db.session.scalar(
+        sa.select(Cycle)
+        .join(Program)
+        .where(Program.code == "top_ten_citizens", Cycle.period == "2026-10")
+    )
+    if review is not None and not db.session.scalar(
+        sa.select(Like.id).where(Like.cycle_id == review.id).limit(1)
+    ):
+        pool = list(
+            db.session.scalars(
+                sa.select(Nomination.id)
+                .where(Nomination.cycle_id == review.id)
+                .order_by(Nomination.id)
+            )
+        )
+        rng = random.Random(7)
+        minute = now.replace(second=0, microsecond=0)
+        rows = []
+        for i in range(180):  # ordinary visitors over the past days
+            when = minute - timedelta(minutes=rng.randrange(1, 60 * 24 * 3))
+            ip = f"36.{rng.randrange(1, 250)}.{rng.randrange(1, 250)}.{rng.randrange(1, 250)}"
+            rows.append((pool[rng.randrange(len(pool))], f"demo{i:04d}", ip, when))
+        for i in range(24):  # a burst from one /24 within one minute
+            rows.append((pool[0], f"burst{i:03d}", f"221.13.80.{i + 2}", minute))
+        for nomination_id, visitor, ip, when in rows:
+            db.session.add(
+                Like(
+                    cycle_id=review.id,
+                    nomination_id=nomination_id,
+                    visitor_id=visitor,
+                    ip_hash=crypto.keyed_hash(ip),
+                    net_hash=crypto.keyed_hash(network_of(ip)),
+                    day=when.date(),
+                    minute=when,
+                    created_at=when,
+                )
+            )
+        created["likes"] += len(rows)
+    notice = db.session.scalar(
+        sa.select(Cycle)
+        .join(Program)
+        .where(Program.code == "luohe_good", Cycle.period == "2026-10")
+    )
+    if notice is not None and not db.session.scalar(
+        sa.select(Objection.id).where(Objection.cycle_id == notice.id).limit(1)
+    ):
+        target = db.session.scalar(
+            sa.select(Nomination)
+            .where(Nomination.cycle_id == notice.id, Nomination.state == S.IN_NOTICE)
+            .order_by(Nomination.id)
+            .limit(1)
+        )
+        if target is not None:
+            db.session.add(
+                Objection(
+                    reference="Y261120DEMO1",
+                    cycle_id=notice.id,
+                    nomination_id=target.id,
+                    content="听说此人在单位与同事有过纠纷，事迹是否属实请核实。（演示数据）",
+                    contact_enc=crypto.encrypt("13900000000"),
+                )
+            )
+            created["objections"] += 1
+    db.session.flush()

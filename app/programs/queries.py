@@ -29,3 +29,19 @@ def active_cycles() -> list[Cycle]:
         .order_by(Cycle.reference_date.desc(), Cycle.id)
     )
     return list(db.session.scalars(stmt))
+
+
+def published_cycles(limit: int = 6) -> list[Cycle]:
+    """Local cycles whose results are released, newest first (for the transparency pages)."""
+    from app.db_types import utcnow
+
+    stmt = (
+        sa.select(Cycle)
+        .where(
+            Cycle.state.in_((CyclePhase.PUBLISHED, CyclePhase.CLOSED)),
+            Cycle.published_at <= utcnow(),
+        )
+        .order_by(Cycle.published_at.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
