@@ -82,6 +82,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
+    from app.api.views import bp as api_bp
     from app.audit.views import bp as audit_bp
     from app.committee.views import admin_bp as committee_admin_bp
     from app.committee.views import bp as committee_bp
@@ -96,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.recommendations.views import public_bp as recommend_bp
     from app.review.views import admin_bp as review_admin_bp
     from app.review.views import bp as review_bp
+    from app.roll.views import bp as roll_bp
     from app.staff.views import bp as staff_bp
     from app.vetting.views import bp as vetting_bp
 
@@ -117,3 +119,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(objections_bp, url_prefix="/staff")
     app.register_blueprint(honors_bp)
     app.register_blueprint(honors_admin_bp, url_prefix="/staff")
+    app.register_blueprint(roll_bp)
+    app.register_blueprint(api_bp)

@@ -23,6 +23,13 @@ config.set_main_option(
 )
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """The search index (FTS5 shadow tables, the pg_trgm index) lives outside the models."""
+    if type_ == "table" and name and name.startswith("honoree_fts"):
+        return False
+    return not (type_ == "index" and name == "ix_honorees_search_trgm")
+
+
 def run_migrations_offline() -> None:
     context.configure(
         url=config.get_main_option("sqlalchemy.url"),
@@ -30,6 +37,7 @@ def run_migrations_offline() -> None:
         literal_binds=True,
         render_as_batch=True,
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -48,6 +56,7 @@ def run_migrations_online() -> None:
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     conf_args.setdefault("render_as_batch", True)
     conf_args.setdefault("compare_type", True)
+    conf_args.setdefault("include_object", include_object)
 
     with get_engine().connect() as connection:
         if connection.dialect.name == "sqlite":

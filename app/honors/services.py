@@ -191,3 +191,43 @@ def is_public(honoree: Honoree, now: datetime | None = None) -> bool:
 def was_public(honoree: Honoree) -> bool:
     """Had a released honor once: a page that is gone answers 410, not 404."""
     return any(h.published_at is not None and h.published_at <= utcnow() for h in honoree.honors)
+
+
+def is_minor(honoree: Honoree, today: date | None = None) -> bool:
+    """Minors' public pages show no photo and no birth date (display rule for youth)."""
+    if honoree.birth_date is None:
+        return (
+            honoree.birth_year is not None
+            and (today or date.today()).year - honoree.birth_year < 18
+        )
+    today = today or date.today()
+    age = (
+        today.year
+        - honoree.birth_date.year
+        - ((today.month, today.day) < (honoree.birth_date.month, honoree.birth_date.day))
+    )
+    return age < 18
+
+
+def json_ld(honoree: Honoree, honors: list[Honor], url: str, image: str | None) -> dict:
+    """schema.org Person/Organization with its awards: public fields only."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Person" if honoree.kind is HonoreeKind.INDIVIDUAL else "Organization",
+        "name": honoree.name,
+        "url": url,
+        "description": honoree.headline,
+        "award": [
+            f"{h.program.name_zh} {h.period_label}"
+            + ("（提名奖）" if h.award.value == "nomination_award" else "")
+            for h in honors
+        ],
+    }
+    if image:
+        data["image"] = image
+    if honoree.unit:
+        data["affiliation" if honoree.kind is HonoreeKind.INDIVIDUAL else "parentOrganization"] = {
+            "@type": "Organization",
+            "name": honoree.unit,
+        }
+    return data

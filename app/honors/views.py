@@ -4,12 +4,25 @@ Staff: publish a cycle (now or scheduled), revoke an honor, record a consent wit
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import segno
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.permissions import can_use_staff_area
@@ -104,7 +117,10 @@ def honoree(slug: str):
     record = db.session.scalar(
         sa.select(Honoree)
         .options(
-            selectinload(Honoree.honors).joinedload(Honor.program), selectinload(Honoree.members)
+            selectinload(Honoree.honors).joinedload(Honor.program),
+            selectinload(Honoree.honors).joinedload(Honor.category),
+            selectinload(Honoree.members),
+            joinedload(Honoree.district),
         )
         .where(Honoree.slug == slug[:80])
     )
@@ -113,12 +129,45 @@ def honoree(slug: str):
     if not services.is_public(record):
         abort(410 if services.was_public(record) else 404)
     now = utcnow()
-    honors = [
-        h
-        for h in record.honors
-        if h.status is HonorStatus.PUBLISHED and h.published_at and h.published_at <= now
-    ]
-    return render_template("honors/honoree.html", honoree=record, honors=honors)
+    honors = sorted(
+        (
+            h
+            for h in record.honors
+            if h.status is HonorStatus.PUBLISHED and h.published_at and h.published_at <= now
+        ),
+        key=lambda h: (h.period_start, h.id),
+        reverse=True,
+    )
+    url = url_for("honors.honoree", slug=record.slug, _external=True)
+    minor = services.is_minor(record)
+    image = (
+        url_for("honors.photo", slug=record.slug, _external=True)
+        if record.photo_path and not minor
+        else None
+    )
+    qr_svg = segno.make(url, error="m").svg_inline(scale=3, dark="#231c18")
+    return render_template(
+        "honors/honoree.html",
+        honoree=record,
+        honors=honors,
+        url=url,
+        minor=minor,
+        qr=Markup(qr_svg),  # noqa: S704 - SVG generated here from our own URL
+        json_ld=services.json_ld(record, honors, url, image),
+    )
+
+
+@bp.get("/honorees/<slug>/photo")
+def photo(slug: str):
+    record = db.session.scalar(sa.select(Honoree).where(Honoree.slug == slug[:80]))
+    if record is None or not record.photo_path or services.is_minor(record):
+        abort(404)
+    if not services.is_public(record):
+        abort(410 if services.was_public(record) else 404)
+    path = Path(current_app.instance_path) / "uploads" / record.photo_path
+    if not path.is_file():
+        abort(404)
+    return send_file(path, mimetype="image/jpeg", max_age=3600)
 
 
 @admin_bp.route("/cycles/<int:cycle_id>/publish", methods=["GET", "POST"])

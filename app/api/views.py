@@ -1,0 +1,155 @@
+"""/feed.atom and /api/v1/...: public fields only, revoked and withdrawn honors excluded."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from feedgen.feed import FeedGenerator
+from flask import Blueprint, Response, abort, jsonify, request, url_for
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from app.api import openapi
+from app.api.serializers import honor_json, honoree_json
+from app.core.markdown import render_markdown
+from app.db_types import utcnow
+from app.extensions import db
+from app.honors import services as honor_services
+from app.honors.models import Honor, Honoree, HonoreeKind, HonorStatus
+from app.honors.queries import headline_figures, public_honor_filter
+from app.programs.models import Program
+from app.roll.queries import roll_page
+from app.roll.views import _int, filters_from
+
+bp = Blueprint("api", __name__)
+FEED_SIZE = 50
+
+
+@bp.get("/feed.atom")
+def feed():
+    honors = (
+        db.session.scalars(
+            sa.select(Honor)
+            .join(Honor.honoree)
+            .join(Honor.program)
+            .options(contains_eager(Honor.honoree), contains_eager(Honor.program))
+            .where(public_honor_filter())
+            .order_by(Honor.published_at.desc(), Honor.id.desc())
+            .limit(FEED_SIZE)
+        )
+        .unique()
+        .all()
+    )
+    generator = FeedGenerator()
+    generator.id(url_for("roll.index", _external=True))
+    generator.title("漯河好人榜 · 最新上榜")
+    generator.link(href=url_for("api.feed", _external=True), rel="self")
+    generator.link(href=url_for("roll.index", _external=True), rel="alternate")
+    generator.language("zh-CN")
+    if honors:
+        generator.updated(honors[0].published_at)
+    for honor in reversed(honors):  # feedgen prepends: add oldest first
+        entry = generator.add_entry()
+        page = url_for("honors.honoree", slug=honor.honoree.slug, _external=True)
+        entry.id(f"{page}#honor-{honor.id}")
+        entry.title(f"{honor.honoree.name}：{honor.program.name_zh} {honor.period_label}")
+        entry.link(href=page)
+        entry.summary(honor.honoree.headline)
+        entry.published(honor.published_at)
+        entry.updated(honor.published_at)
+    if not honors:
+        generator.updated(utcnow())
+    return Response(generator.atom_str(pretty=True), mimetype="application/atom+xml")
+
+
+@bp.get("/api/v1/honorees")
+def honorees():
+    filters = filters_from(request.args)
+    page = _int(request.args.get("page"), low=1, high=10**6) or 1
+    per_page = _int(request.args.get("per_page"), low=1, high=100) or 20
+    result = roll_page(filters, page, per_page=per_page)
+    return jsonify(
+        items=[{"honoree": honoree_json(h.honoree), "honor": honor_json(h)} for h in result.items],
+        page=result.page,
+        per_page=result.per_page,
+        total=result.total,
+        pages=result.pages,
+    )
+
+
+@bp.get("/api/v1/honorees/<slug>")
+def honoree(slug: str):
+    record = db.session.scalar(
+        sa.select(Honoree)
+        .options(
+            selectinload(Honoree.honors).joinedload(Honor.program),
+            selectinload(Honoree.honors).joinedload(Honor.category),
+            selectinload(Honoree.members),
+            joinedload(Honoree.district),
+        )
+        .where(Honoree.slug == slug[:80])
+    )
+    if record is None:
+        abort(404)
+    if not honor_services.is_public(record):
+        abort(410 if honor_services.was_public(record) else 404)
+    now = utcnow()
+    honors = [
+        h
+        for h in record.honors
+        if h.status is HonorStatus.PUBLISHED and h.published_at and h.published_at <= now
+    ]
+    return jsonify(
+        honoree=honoree_json(record),
+        summary=record.summary,
+        story_html=str(render_markdown(record.story_md)),
+        members=[{"name": m.name, "post": m.post} for m in record.members],
+        honors=[honor_json(h) for h in sorted(honors, key=lambda h: h.period_start)],
+    )
+
+
+@bp.get("/api/v1/programs")
+def programs():
+    rows = db.session.scalars(sa.select(Program).order_by(Program.sort_order)).all()
+    return jsonify(
+        items=[
+            {
+                "code": p.code,
+                "name_zh": p.name_zh,
+                "name_en": p.name_en,
+                "level": p.level.value,
+                "external": p.external,
+                "cadence": p.cadence.value,
+                "quota": p.quota,
+            }
+            for p in rows
+        ]
+    )
+
+
+@bp.get("/api/v1/stats")
+def stats():
+    figures = headline_figures()
+    headline = {
+        k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in figures.__dict__.items()
+    }
+    rows = db.session.execute(
+        sa.select(Program.code, Program.level, Honoree.kind, sa.func.count(sa.distinct(Honoree.id)))
+        .select_from(Honor)
+        .join(Honoree, Honor.honoree_id == Honoree.id)
+        .join(Program, Honor.program_id == Program.id)
+        .where(public_honor_filter())
+        .group_by(Program.code, Program.level, Honoree.kind)
+    ).all()
+    by_program: dict[str, dict] = {}
+    for code, level, kind, n in rows:
+        entry = by_program.setdefault(
+            code, {"program": code, "level": level.value, "individuals": 0, "groups": 0}
+        )
+        entry["individuals" if kind is HonoreeKind.INDIVIDUAL else "groups"] += n
+    return jsonify(
+        headline=headline, by_program=sorted(by_program.values(), key=lambda e: e["program"])
+    )
+
+
+@bp.get("/api/v1/openapi.json")
+def openapi_document():
+    return jsonify(openapi.document(request.url_root.rstrip("/")))

@@ -1,0 +1,129 @@
+"""The one roll query: filters that combine, search, ranking, pagination, highlighting."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from markupsafe import Markup, escape
+from sqlalchemy.orm import contains_eager, joinedload
+
+from app.extensions import db
+from app.honors.models import Honor, Honoree, HonoreeKind
+from app.honors.queries import public_honor_filter
+from app.programs.models import Category, Level, Program
+from app.roll.search import matching_honorees
+
+PER_PAGE = 20
+MAX_TERM = 50
+
+
+@dataclass(frozen=True)
+class RollFilters:
+    program: str | None = None
+    level: Level | None = None
+    year: int | None = None
+    period: str | None = None
+    category: str | None = None
+    district: int | None = None
+    kind: HonoreeKind | None = None
+    q: str | None = None
+
+    def args(self) -> dict[str, str]:
+        """The filters as URL arguments (so they stay in the URL)."""
+        values = {
+            "program": self.program,
+            "level": self.level.value if self.level else None,
+            "year": str(self.year) if self.year else None,
+            "period": self.period,
+            "category": self.category,
+            "district": str(self.district) if self.district else None,
+            "kind": self.kind.value if self.kind else None,
+            "q": self.q,
+        }
+        return {k: v for k, v in values.items() if v}
+
+
+@dataclass
+class RollPage:
+    items: list[Honor]
+    total: int
+    page: int
+    per_page: int
+    filters: RollFilters
+    pages: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pages = max(1, math.ceil(self.total / self.per_page))
+
+
+def _statement(filters: RollFilters) -> sa.Select:
+    stmt = sa.select(Honor).join(Honor.honoree).join(Honor.program).where(public_honor_filter())
+    if filters.program:
+        stmt = stmt.where(Program.code == filters.program)
+    if filters.level:
+        stmt = stmt.where(Program.level == filters.level)
+    if filters.year:
+        stmt = stmt.where(
+            Honor.period_start.between(date(filters.year, 1, 1), date(filters.year, 12, 31))
+        )
+    if filters.period:
+        stmt = stmt.where(Honor.period_label == filters.period)
+    if filters.category:
+        stmt = stmt.join(Category, Honor.category_id == Category.id).where(
+            Category.code == filters.category
+        )
+    if filters.district:
+        stmt = stmt.where(Honoree.district_id == filters.district)
+    if filters.kind:
+        stmt = stmt.where(Honoree.kind == filters.kind)
+    return stmt
+
+
+def roll_page(filters: RollFilters, page: int = 1, per_page: int = PER_PAGE) -> RollPage:
+    """One page of published honors, newest first or best match first when searching."""
+    stmt = _statement(filters)
+    order = [Honor.period_start.desc(), Honor.id.desc()]
+    if filters.q:
+        matches = matching_honorees(filters.q, db.engine.dialect.name).subquery()
+        stmt = stmt.join(matches, matches.c.honoree_id == Honoree.id)
+        order = [matches.c.rank.asc(), *order]
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(page, 1), pages)
+    items = list(
+        db.session.scalars(
+            stmt.options(
+                contains_eager(Honor.honoree).joinedload(Honoree.district),
+                contains_eager(Honor.program),
+                joinedload(Honor.category),
+            )
+            .order_by(*order)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        ).unique()
+    )
+    return RollPage(items=items, total=total, page=page, per_page=per_page, filters=filters)
+
+
+def highlight(text: str | None, term: str | None, *, width: int | None = None) -> Markup:
+    """Escape `text` and wrap each occurrence of `term` in <mark>; optionally a snippet."""
+    text = text or ""
+    if width and len(text) > width:
+        position = text.find(term) if term else -1
+        start = max(0, position - width // 3) if position >= 0 else 0
+        text = ("…" if start else "") + text[start : start + width] + "…"
+    if not term:
+        return escape(text)
+    parts = re.split(f"({re.escape(term)})", text)
+    return Markup("").join(
+        Markup("<mark>{}</mark>").format(part) if part == term else escape(part) for part in parts
+    )
+
+
+def plain(markdown_text: str) -> str:
+    """Markdown source reduced to text for snippets (no markup survives: it is escaped)."""
+    return re.sub(r"[#>*_`\[\]()-]+", " ", markdown_text or "").replace("\n", " ").strip()
