@@ -99,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.review.views import bp as review_bp
     from app.roll.views import bp as roll_bp
     from app.staff.views import bp as staff_bp
+    from app.stats.views import bp as stats_bp
     from app.vetting.views import bp as vetting_bp
 
     app.register_blueprint(core_bp)
@@ -121,3 +122,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(honors_admin_bp, url_prefix="/staff")
     app.register_blueprint(roll_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(stats_bp)

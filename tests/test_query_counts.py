@@ -54,7 +54,19 @@ def _add(app, count: int, org_code: str) -> None:
             )
 
 
-@pytest.mark.parametrize("url", ["/staff/nominations/", "/nominations/", "/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/staff/nominations/",
+        "/nominations/",
+        "/",
+        "/roll",
+        "/roll?q=好人",
+        "/feed.atom",
+        "/api/v1/honorees",
+        "/stats",
+    ],
+)
 def test_list_page_query_count_is_flat(app, login_as, url):
     client = login_as(Role.STAFF, Role.NOMINATOR, organisation_code="qc")
     _add(app, 2, "qc")

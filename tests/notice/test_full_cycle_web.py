@@ -30,14 +30,22 @@ def test_public_review_to_publication_through_the_web(app):
     with app.app_context():
         program = factories.make_program(quota=2, public_review=True, public_weight_pct=0)
         cycle = factories.make_open_cycle(program)
-        ids = [factories.make_nomination(cycle, name=f"全程{i}", id_number=None,
-                                         birth_date=factories.date(1965 + i, 3, 3),
-                                         state=NominationState.QUALIFIED).id for i in range(4)]
+        ids = [
+            factories.make_nomination(
+                cycle,
+                name=f"全程{i}",
+                id_number=None,
+                birth_date=factories.date(1965 + i, 3, 3),
+                state=NominationState.QUALIFIED,
+            ).id
+            for i in range(4)
+        ]
         cycle.nominations_close_at = utcnow() - timedelta(minutes=1)
         db.session.commit()
         cycle_id, code, period = cycle.id, program.code, cycle.period
-        judges = [factories.make_user(Role.COMMITTEE, username=f"fulljudge{i}").id
-                  for i in range(7)]
+        judges = [
+            factories.make_user(Role.COMMITTEE, username=f"fulljudge{i}").id for i in range(7)
+        ]
         factories.make_user(Role.STAFF, username="fullstaff")
     a, b, c, d = ids
     staff = _client(app, "fullstaff")
@@ -50,9 +58,15 @@ def test_public_review_to_publication_through_the_web(app):
 
     move("vetting")
     for i, judge in enumerate(judges):
-        staff.post(f"/staff/cycles/{cycle_id}/committee", data={
-            "csrf_token": token, "action": "add", "id": str(judge), **({"chair": "y"} if i == 0
-                                                                       else {})})
+        staff.post(
+            f"/staff/cycles/{cycle_id}/committee",
+            data={
+                "csrf_token": token,
+                "action": "add",
+                "id": str(judge),
+                **({"chair": "y"} if i == 0 else {}),
+            },
+        )
     move("public_review")
     for visitor in range(3):  # three members of the public like candidate a
         public = app.test_client()
@@ -64,20 +78,30 @@ def test_public_review_to_publication_through_the_web(app):
     for i, chosen in enumerate(choices):
         judge = _client(app, f"fulljudge{i}")
         jtoken = csrf_token(judge, f"/committee/cycles/{cycle_id}")
-        judge.post(f"/committee/cycles/{cycle_id}",
-                   data={"csrf_token": jtoken, "approve": [str(x) for x in chosen]})
+        judge.post(
+            f"/committee/cycles/{cycle_id}",
+            data={"csrf_token": jtoken, "approve": [str(x) for x in chosen]},
+        )
     staff.post(f"/staff/cycles/{cycle_id}/results", data={"csrf_token": token, "action": "apply"})
     move("notice")
 
     public = app.test_client()
     assert "全程1" in public.get("/notice").get_data(as_text=True)
     otoken = csrf_token(public, "/notice/objection")
-    public.post("/notice/objection", data={"csrf_token": otoken, "nomination_id": str(b),
-                                           "content": "此人曾因酒驾被处罚，事迹评价不实。"})
+    public.post(
+        "/notice/objection",
+        data={
+            "csrf_token": otoken,
+            "nomination_id": str(b),
+            "content": "此人曾因酒驾被处罚，事迹评价不实。",
+        },
+    )
     with app.app_context():
         objection_id = db.session.scalars(sa.select(Objection.id)).one()
-    staff.post(f"/staff/objections/{objection_id}", data={
-        "csrf_token": token, "decision": "uphold", "reason": "核实属实", "promote": "y"})
+    staff.post(
+        f"/staff/objections/{objection_id}",
+        data={"csrf_token": token, "decision": "uphold", "reason": "核实属实", "promote": "y"},
+    )
     with app.app_context():
         states = dict(db.session.execute(sa.select(Nomination.id, Nomination.state)).tuples().all())
         assert states[b] is NominationState.WITHDRAWN and states[c] is NominationState.IN_NOTICE
@@ -91,8 +115,11 @@ def test_public_review_to_publication_through_the_web(app):
     staff.post(f"/staff/cycles/{cycle_id}/publish", data={"csrf_token": token, "release_at": ""})
     with app.app_context():
         assert db.session.get(Cycle, cycle_id).state is CyclePhase.PUBLISHED
-        slugs = {n.id: n.honoree.slug for n in db.session.scalars(sa.select(Nomination))
-                 if n.honoree is not None}
+        slugs = {
+            n.id: n.honoree.slug
+            for n in db.session.scalars(sa.select(Nomination))
+            if n.honoree is not None
+        }
     home = public.get("/").get_data(as_text=True)
     assert "全程0" in home and "全程2" in home and "全程1" not in home
     assert public.get(f"/honorees/{slugs[c]}").status_code == 200

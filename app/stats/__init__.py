@@ -1,0 +1,1 @@
+"""好人之城: statistics over published honors (read-only)."""

@@ -1,0 +1,71 @@
+"""/stats (好人之城) with accessible SVG charts and a CSV download of every table."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, abort, render_template
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from app.honors.models import Gender, HonoreeKind
+from app.honors.queries import headline_figures
+from app.programs.labels import LEVEL_LABELS
+from app.stats import queries
+
+bp = Blueprint("stats", __name__)
+
+TITLES = {
+    "program": _l("Honorees per program"),
+    "level": _l("Honorees per level"),
+    "kind": _l("Individuals and groups"),
+    "category": _l("Honors per category"),
+    "district": _l("Honorees per district"),
+    "gender": _l("Individuals by gender"),
+    "age": _l("Individuals by age band"),
+    "timeline": _l("Local honors per month"),
+}
+KIND_LABELS = {HonoreeKind.INDIVIDUAL: _l("Individuals"), HonoreeKind.GROUP: _l("Groups")}
+GENDER_LABELS = {Gender.MALE: _l("Male"), Gender.FEMALE: _l("Female"), None: _l("Not given")}
+
+
+def _tables() -> dict[str, queries.Table]:
+    lang = "en" if str(get_locale()).startswith("en") else "zh"
+    return {
+        "program": queries.by_program(lang),
+        "level": queries.by_level(LEVEL_LABELS),
+        "kind": queries.by_kind(KIND_LABELS),
+        "category": queries.by_category(lang),
+        "district": queries.by_district(),
+        "gender": queries.by_gender(GENDER_LABELS),
+        "age": queries.by_age_band(str(_l("Unknown"))),
+        "timeline": queries.timeline(),
+    }
+
+
+@bp.get("/stats")
+def index():
+    return render_template(
+        "stats/index.html",
+        figures=headline_figures(),
+        streak=queries.national_streak(),
+        tables=_tables(),
+        titles=TITLES,
+    )
+
+
+@bp.get("/stats/<key>.csv")
+def table_csv(key: str):
+    tables = _tables()
+    if key not in tables:
+        abort(404)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([str(TITLES[key]), "count"])
+    writer.writerows(tables[key].rows)
+    return Response(
+        "\ufeff" + out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=stats-{key}.csv"},
+    )
