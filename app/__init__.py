@@ -20,6 +20,7 @@ def create_app(config: Config | type[Config] | None = None, **overrides: Any) ->
     app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True)
     app.config.from_object(config)
     app.config.update(overrides)
+    app.json.ensure_ascii = False  # open data in readable Chinese (UTF-8)
 
     from app.core.converters import BoundedIntConverter
 
@@ -42,7 +43,7 @@ def create_app(config: Config | type[Config] | None = None, **overrides: Any) ->
 def _init_extensions(app: Flask) -> None:
     from app.accounts import passwords
     from app.core import i18n, sqlite  # noqa: F401  (sqlite registers connection pragmas)
-    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(
@@ -59,6 +60,7 @@ def _init_extensions(app: Flask) -> None:
         default_translation_directories="translations",
     )
     limiter.init_app(app)
+    cache.init_app(app)
     login_manager.init_app(app)
     passwords.configure(
         time_cost=app.config["ARGON2_TIME_COST"],

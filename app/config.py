@@ -86,6 +86,7 @@ class Config:
     UPLOAD_MAX_PHOTO_BYTES = 10 * 1024 * 1024
     UPLOAD_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
+    CACHE_DEFAULT_TIMEOUT = 300
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "moving-window"
 
@@ -94,6 +95,10 @@ class Config:
             Path(self.INSTANCE_PATH)
         )
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        # Public pages are cached per data version: in-process, or shared through Redis.
+        self.CACHE_TYPE = "RedisCache" if self.REDIS_URL else "SimpleCache"
+        self.CACHE_REDIS_URL = self.REDIS_URL
+        self.CACHE_KEY_PREFIX = "honors:"
 
 
 class TestConfig(Config):
@@ -109,3 +114,6 @@ class TestConfig(Config):
             os.environ.get("TEST_DATABASE_URL", "sqlite://")
         )
         self.RATELIMIT_STORAGE_URI = "memory://"
+        self.CACHE_TYPE = "SimpleCache"
+        self.CACHE_REDIS_URL = None
+        self.CACHE_KEY_PREFIX = "honors-test:"

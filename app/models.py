@@ -3,7 +3,7 @@
 from app.accounts.models import LoginFailure, Role, User, UserRole
 from app.audit.models import AuditEvent
 from app.committee.models import Ballot, BallotVersion, CommitteeMember, Conflict, Runoff
-from app.honors.models import GroupMember, Honor, Honoree
+from app.honors.models import GroupMember, Honor, Honoree, PublicDataVersion
 from app.nominations.models import (
     ConsultationCheck,
     Nomination,
@@ -46,6 +46,7 @@ __all__ = [
     "LoginFailure",
     "Organisation",
     "Program",
+    "PublicDataVersion",
     "ProgramCategory",
     "Role",
     "User",

@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.config import TestConfig, normalize_database_url
-from app.extensions import db, limiter
+from app.extensions import cache, db, limiter
 from tests import factories
 
 DEMO_PASSWORD = factories.DEFAULT_PASSWORD
@@ -54,6 +54,7 @@ def _empty_database(app: Flask) -> Iterator[None]:
     with app.app_context():
         db.session.remove()
         empty_all_tables()
+        cache.clear()  # versions restart with the emptied database
     limiter.reset()
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.api import openapi
 from app.api.serializers import honor_json, honoree_json
+from app.core.cache import public_page
 from app.core.markdown import render_markdown
 from app.db_types import utcnow
 from app.extensions import db
@@ -24,6 +25,7 @@ FEED_SIZE = 50
 
 
 @bp.get("/feed.atom")
+@public_page
 def feed():
     honors = (
         db.session.scalars(
@@ -61,6 +63,7 @@ def feed():
 
 
 @bp.get("/api/v1/honorees")
+@public_page
 def honorees():
     filters = filters_from(request.args)
     page = _int(request.args.get("page"), low=1, high=10**6) or 1
@@ -76,6 +79,7 @@ def honorees():
 
 
 @bp.get("/api/v1/honorees/<slug>")
+@public_page
 def honoree(slug: str):
     record = db.session.scalar(
         sa.select(Honoree)
@@ -107,6 +111,7 @@ def honoree(slug: str):
 
 
 @bp.get("/api/v1/programs")
+@public_page
 def programs():
     rows = db.session.scalars(sa.select(Program).order_by(Program.sort_order)).all()
     return jsonify(
@@ -126,6 +131,7 @@ def programs():
 
 
 @bp.get("/api/v1/stats")
+@public_page
 def stats():
     figures = headline_figures()
     headline = {
@@ -151,5 +157,6 @@ def stats():
 
 
 @bp.get("/api/v1/openapi.json")
+@public_page
 def openapi_document():
     return jsonify(openapi.document(request.url_root.rstrip("/")))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, render_template
 from sqlalchemy import text
 
+from app.core.cache import public_page
 from app.extensions import db
 from app.honors import queries as honor_queries
 from app.programs import queries as program_queries
@@ -13,6 +14,7 @@ bp = Blueprint("core", __name__)
 
 
 @bp.get("/")
+@public_page
 def home():
     return render_template(
         "core/home.html",

@@ -965,4 +965,8 @@ def load_demo(
     load_workflow_samples(created, now=now, upload_root=upload_root)
     load_committees(created, now=now, receipt_secret=receipt_secret or secrets.token_hex(16))
     load_public_phase_samples(created, now=now)
+    if any(created.values()):
+        from app.honors.services import bump_public_version
+
+        bump_public_version(now)
     return created

@@ -22,6 +22,7 @@ from app.honors.models import (
     HonoreeKind,
     HonorSource,
     HonorStatus,
+    PublicDataVersion,
 )
 from app.nominations.models import Nomination, PhotoKind
 from app.nominations.services import transition_nomination
@@ -159,7 +160,7 @@ def revoke_honor(honor: Honor, *, reason: str, actor, now: datetime | None = Non
     honor.status = HonorStatus.REVOKED
     honor.revoked_at = now or utcnow()
     honor.revoke_reason = reason.strip()
-    db.session.flush()
+    bump_public_version()
     record_event(
         "honor.revoked",
         actor=actor,
@@ -175,7 +176,7 @@ def withdraw_consent(honoree: Honoree, *, reason: str, actor, now: datetime | No
     if not reason.strip():
         raise PublicationError(_l("Give the reason."), "reason")
     honoree.consent_withdrawn_at = now or utcnow()
-    db.session.flush()
+    bump_public_version()
     record_event("honoree.consent_withdrawn", actor=actor, obj=honoree, reason=reason.strip())
 
 
@@ -231,3 +232,17 @@ def json_ld(honoree: Honoree, honors: list[Honor], url: str, image: str | None) 
             "name": honoree.unit,
         }
     return data
+
+
+def bump_public_version(now: datetime | None = None) -> int:
+    """Invalidate every cached public page (publication, revocation, public edits)."""
+    row = db.session.scalar(
+        sa.select(PublicDataVersion).where(PublicDataVersion.id == 1).with_for_update()
+    )
+    if row is None:
+        row = PublicDataVersion(id=1, version=0)
+        db.session.add(row)
+    row.version += 1
+    row.changed_at = now or utcnow()
+    db.session.flush()
+    return row.version

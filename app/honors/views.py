@@ -28,6 +28,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.accounts.permissions import can_use_staff_area
 from app.committee import services as committee
 from app.committee.models import Runoff
+from app.core.cache import public_page
 from app.core.forms import EmptyForm
 from app.core.guards import require
 from app.db_types import utcnow
@@ -47,6 +48,7 @@ LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 
 @bp.get("/cycles/<program_code>/<period>")
+@public_page
 def transparency(program_code: str, period: str):
     cycle = db.session.scalar(
         sa.select(Cycle)
@@ -113,6 +115,7 @@ def _nomination_of(honor: Honor) -> int | None:
 
 
 @bp.get("/honorees/<slug>")
+@public_page
 def honoree(slug: str):
     record = db.session.scalar(
         sa.select(Honoree)

@@ -8,6 +8,7 @@ import io
 import sqlalchemy as sa
 from flask import Blueprint, Response, render_template, request
 
+from app.core.cache import public_page
 from app.db_types import enum_values
 from app.extensions import db
 from app.honors.models import HonoreeKind
@@ -43,6 +44,7 @@ def filters_from(args) -> RollFilters:
 
 
 @bp.get("/roll")
+@public_page
 def index():
     filters = filters_from(request.args)
     page = _int(request.args.get("page"), low=1, high=10**6) or 1
@@ -63,6 +65,7 @@ def index():
 
 
 @bp.get("/roll.csv")
+@public_page
 def export_csv():
     """The public roll as CSV (public fields only), with the same filters."""
     filters = filters_from(request.args)

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, render_template
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from app.core.cache import public_page
 from app.honors.models import Gender, HonoreeKind
 from app.honors.queries import headline_figures
 from app.programs.labels import LEVEL_LABELS
@@ -45,6 +46,7 @@ def _tables() -> dict[str, queries.Table]:
 
 
 @bp.get("/stats")
+@public_page
 def index():
     return render_template(
         "stats/index.html",
@@ -56,6 +58,7 @@ def index():
 
 
 @bp.get("/stats/<key>.csv")
+@public_page
 def table_csv(key: str):
     tables = _tables()
     if key not in tables:

@@ -1,0 +1,77 @@
+"""Public page cache: data-version keys, ETag/304, no personal pages, release-time expiry."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from app.accounts.models import Role
+from app.core import cache as page_cache
+from app.db_types import utcnow
+from app.extensions import db
+from app.honors import services
+from app.honors.models import HonorStatus
+from tests import factories
+
+
+def _seed(app, name="缓存好人"):
+    with app.app_context():
+        program = factories.make_program()
+        honoree = factories.make_honoree(name=name, slug="cache-1")
+        honor = factories.make_honor(
+            honoree, program, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
+        )
+        services.bump_public_version()
+        db.session.commit()
+        return honor.id
+
+
+def test_etag_and_304(app, client):
+    _seed(app)
+    first = client.get("/roll")
+    assert first.status_code == 200 and first.headers["ETag"]
+    again = client.get("/roll", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert client.get("/api/v1/honorees", headers={"If-None-Match": "nope"}).status_code == 200
+
+
+def test_revocation_invalidates_cached_pages(app, client):
+    honor_id = _seed(app)
+    for url in ["/roll", "/", "/feed.atom", "/api/v1/honorees", "/honorees/cache-1"]:
+        assert "缓存好人" in client.get(url).get_data(as_text=True), url
+    with app.app_context():
+        services.revoke_honor(db.session.get(factories.Honor, honor_id), reason="x", actor=None)
+        db.session.commit()
+    for url in ["/roll", "/", "/feed.atom", "/api/v1/honorees"]:
+        assert "缓存好人" not in client.get(url).get_data(as_text=True), url
+    assert client.get("/honorees/cache-1").status_code == 410
+
+
+def test_publication_invalidates_cached_pages(app, client):
+    _seed(app)
+    assert "新上榜者" not in client.get("/roll").get_data(as_text=True)
+    with app.app_context():
+        program = factories.make_program()
+        factories.make_honor(factories.make_honoree(name="新上榜者", slug="cache-2"), program)
+        services.bump_public_version()
+        db.session.commit()
+    assert "新上榜者" in client.get("/roll").get_data(as_text=True)
+
+
+def test_logged_in_pages_are_not_cached(app, login_as):
+    _seed(app)
+    staff = login_as(Role.STAFF)
+    response = staff.get("/roll")
+    assert "ETag" not in response.headers
+    assert "文明办工作台" in response.get_data(as_text=True)
+
+
+def test_entry_expires_at_next_scheduled_release(app):
+    with app.app_context():
+        honoree = factories.make_honoree(slug="cache-3")
+        soon = utcnow() + timedelta(seconds=90)
+        factories.make_honor(
+            honoree, factories.make_program(), status=HonorStatus.PUBLISHED, published_at=soon
+        )
+        timeout = page_cache._seconds_to_next_release(utcnow(), 300)
+        assert 80 <= timeout <= 90
+        assert page_cache._seconds_to_next_release(utcnow() + timedelta(days=1), 300) == 300
