@@ -51,7 +51,10 @@ test-pg: install
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
 		$(BIN)/python -m pytest -q tests
 
+AXE_VERSION := 4.11.0
+
 browser-deps: install
+	@test -f .ci/js/node_modules/axe-core/axe.min.js || npm install --silent --no-save --no-audit --no-fund --prefix .ci/js axe-core@$(AXE_VERSION)
 	@(test -x /usr/bin/chromium && test -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null)
 
 test-browser: browser-deps
