@@ -7,11 +7,25 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, CHROMIUM, PHONE
+from tests.browser.conftest import ARTIFACTS, PHONE
 
-AXE = Path(__file__).resolve().parents[2] / ".ci" / "js" / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = ["/", "/roll", "/roll?q=孝", "/stats", "/review", "/notice", "/notice/objection",
-         "/recommend", "/login", "/cycles/luohe_good/2026-09", "/?lang=en", "/roll?lang=en"]
+AXE = (
+    Path(__file__).resolve().parents[2] / ".ci" / "js" / "node_modules" / "axe-core" / "axe.min.js"
+)
+PAGES = [
+    "/",
+    "/roll",
+    "/roll?q=孝",
+    "/stats",
+    "/review",
+    "/notice",
+    "/notice/objection",
+    "/recommend",
+    "/login",
+    "/cycles/luohe_good/2026-09",
+    "/?lang=en",
+    "/roll?lang=en",
+]
 
 
 @pytest.fixture(scope="module")
