@@ -72,6 +72,10 @@ class Honoree(db.Model):
     address_enc: Mapped[str | None] = mapped_column(sa.Text)
     photo_path: Mapped[str | None] = mapped_column(sa.String(255))
     photo_alt: Mapped[str | None] = mapped_column(sa.String(200))
+    # The card thumbnail and the web image's size (pages set width/height from these).
+    photo_thumb_path: Mapped[str | None] = mapped_column(sa.String(255))
+    photo_width: Mapped[int | None]
+    photo_height: Mapped[int | None]
     consent_given: Mapped[bool] = mapped_column(default=False)
     consent_collected_by: Mapped[str | None] = mapped_column(sa.String(60))
     consent_at: Mapped[date | None]

@@ -96,6 +96,8 @@ def _copy(nomination: Nomination, honoree: Honoree) -> None:
     photo = next((p for p in nomination.photos if p.kind is PhotoKind.ID_PHOTO), None)
     if photo is not None:
         honoree.photo_path, honoree.photo_alt = photo.path, photo.alt
+        honoree.photo_thumb_path = photo.thumb_path
+        honoree.photo_width, honoree.photo_height = photo.width, photo.height
 
 
 def publish_cycle(

@@ -167,7 +167,8 @@ def photo(slug: str):
         abort(404)
     if not services.is_public(record):
         abort(410 if services.was_public(record) else 404)
-    path = Path(current_app.instance_path) / "uploads" / record.photo_path
+    thumb = request.args.get("size") == "thumb" and record.photo_thumb_path
+    path = Path(current_app.instance_path) / "uploads" / (thumb or record.photo_path)
     if not path.is_file():
         abort(404)
     return send_file(path, mimetype="image/jpeg", max_age=3600)
