@@ -89,12 +89,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.committee.views import admin_bp as committee_admin_bp
     from app.committee.views import bp as committee_bp
     from app.core.views import bp as core_bp
+    from app.courtesy.views import bp as courtesy_bp
     from app.honors.views import admin_bp as honors_admin_bp
     from app.honors.views import bp as honors_bp
     from app.nominations.views import bp as nominations_bp
     from app.notice.views import admin_bp as objections_bp
     from app.notice.views import bp as notice_bp
     from app.notifications.views import bp as notifications_bp
+    from app.promotions.views import bp as promotions_bp
     from app.recommendations.views import bp as recommendations_bp
     from app.recommendations.views import public_bp as recommend_bp
     from app.review.views import admin_bp as review_admin_bp
@@ -125,3 +127,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(roll_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(stats_bp)
+    app.register_blueprint(promotions_bp, url_prefix="/staff")
+    app.register_blueprint(courtesy_bp, url_prefix="/staff")

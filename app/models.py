@@ -3,6 +3,7 @@
 from app.accounts.models import LoginFailure, Role, User, UserRole
 from app.audit.models import AuditEvent
 from app.committee.models import Ballot, BallotVersion, CommitteeMember, Conflict, Runoff
+from app.courtesy.models import AidGrant, CourtesyCard, HardshipAssessment, Visit
 from app.honors.models import GroupMember, Honor, Honoree, PublicDataVersion
 from app.nominations.models import (
     ConsultationCheck,
@@ -18,9 +19,15 @@ from app.notice.models import Objection
 from app.notifications.models import Notification
 from app.orgs.models import Organisation
 from app.programs.models import Category, Cycle, Program, ProgramCategory
+from app.promotions.models import Promotion
 from app.review.models import Like
 
 __all__ = [
+    "AidGrant",
+    "CourtesyCard",
+    "HardshipAssessment",
+    "Promotion",
+    "Visit",
     "Ballot",
     "BallotVersion",
     "CommitteeMember",

@@ -152,6 +152,16 @@ def publish_cycle(
     return honors
 
 
+# Called after an honor is revoked (e.g. the courtesy ledger stops benefits); registered
+# by later domains so that this module never imports them.
+_REVOKE_HOOKS: list = []
+
+
+def on_revoke(hook):
+    _REVOKE_HOOKS.append(hook)
+    return hook
+
+
 def revoke_honor(honor: Honor, *, reason: str, actor, now: datetime | None = None) -> None:
     """撤销: the honor leaves every public list and page (410); the audit keeps everything."""
     if honor.status is HonorStatus.REVOKED:
@@ -171,6 +181,8 @@ def revoke_honor(honor: Honor, *, reason: str, actor, now: datetime | None = Non
         after={"status": "revoked"},
         reason=reason.strip(),
     )
+    for hook in _REVOKE_HOOKS:
+        hook(honor, reason.strip(), actor, honor.revoked_at)
 
 
 def withdraw_consent(honoree: Honoree, *, reason: str, actor, now: datetime | None = None) -> None:

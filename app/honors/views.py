@@ -231,3 +231,19 @@ def manage_honoree(honoree_id: int):
             flash(_("Saved."), "success")
         return redirect(url_for("honors_admin.manage_honoree", honoree_id=record.id))
     return render_template("honors/manage.html", honoree=record, form=EmptyForm())
+
+
+@admin_bp.get("/honorees/")
+def find_honorees():
+    """Staff lookup of registry records by name or number."""
+    term = (request.args.get("q") or "").strip()[:50]
+    rows = []
+    if term:
+        pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = db.session.scalars(
+            sa.select(Honoree)
+            .where(sa.or_(Honoree.name.like(pattern, escape="\\"), Honoree.slug == term))
+            .order_by(Honoree.name)
+            .limit(100)
+        ).all()
+    return render_template("honors/find.html", rows=rows, term=term)

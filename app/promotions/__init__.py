@@ -1,0 +1,1 @@
+"""推荐上报: recommending honorees to provincial and national lists and recording outcomes."""

@@ -1,0 +1,49 @@
+"""Promotion schema: one recommendation of an honoree to an external program."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db_types import UTCDateTime, created_at, enum_type, intpk
+from app.extensions import db
+from app.honors.models import Honoree
+from app.programs.models import Category, Program
+
+
+class PromotionStatus(enum.StrEnum):
+    PENDING = "pending"
+    SELECTED = "selected"
+    NOMINATION_AWARD = "nomination_award"
+    NOT_SELECTED = "not_selected"
+
+
+class Promotion(db.Model):
+    __tablename__ = "promotions"
+
+    id: Mapped[intpk]
+    honoree_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("honorees.id", ondelete="RESTRICT"), index=True
+    )
+    program_id: Mapped[int] = mapped_column(sa.ForeignKey("programs.id", ondelete="RESTRICT"))
+    category_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("categories.id", ondelete="RESTRICT")
+    )
+    batch_label: Mapped[str] = mapped_column(sa.String(40))
+    recommended_on: Mapped[date]
+    status: Mapped[PromotionStatus] = mapped_column(
+        enum_type(PromotionStatus, "status"), default=PromotionStatus.PENDING, index=True
+    )
+    outcome_period: Mapped[str | None] = mapped_column(sa.String(30))
+    outcome_start: Mapped[date | None]
+    outcome_end: Mapped[date | None]
+    honor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("honors.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[created_at]
+
+    honoree: Mapped[Honoree] = relationship()
+    program: Mapped[Program] = relationship()
+    category: Mapped[Category | None] = relationship()

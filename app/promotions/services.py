@@ -1,0 +1,210 @@
+"""Promotion use cases: recommend upward, record the outcome (an external honor), record an
+external honor directly; the board's figures."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.audit.services import record_event
+from app.db_types import utcnow
+from app.extensions import db
+from app.honors.models import AwardKind, Honor, Honoree, HonorSource, HonorStatus
+from app.honors.services import bump_public_version
+from app.programs.models import Program
+from app.promotions.models import Promotion, PromotionStatus
+
+
+class PromotionError(Exception):
+    def __init__(self, message: object, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+def recommend(
+    honoree: Honoree,
+    program: Program,
+    *,
+    batch_label: str,
+    recommended_on: date,
+    category_id: int | None,
+    actor,
+) -> Promotion:
+    if not program.external:
+        raise PromotionError(_l("Choose a provincial or national list."), "program_id")
+    if not batch_label.strip():
+        raise PromotionError(_l("Give the batch label."), "batch_label")
+    pending = db.session.scalar(
+        sa.select(Promotion.id).where(
+            Promotion.honoree_id == honoree.id,
+            Promotion.program_id == program.id,
+            Promotion.status == PromotionStatus.PENDING,
+        )
+    )
+    if pending:
+        raise PromotionError(_l("A recommendation to this list is already pending."), "program_id")
+    promotion = Promotion(
+        honoree_id=honoree.id,
+        program_id=program.id,
+        category_id=category_id,
+        batch_label=batch_label.strip(),
+        recommended_on=recommended_on,
+    )
+    db.session.add(promotion)
+    db.session.flush()
+    record_event(
+        "promotion.recommended",
+        actor=actor,
+        obj=promotion,
+        after={"honoree_id": honoree.id, "program": program.code, "batch": promotion.batch_label},
+    )
+    return promotion
+
+
+def _external_honor(
+    honoree: Honoree,
+    program: Program,
+    *,
+    award: AwardKind,
+    period: str,
+    start: date,
+    end: date,
+    category_id: int | None,
+    now: datetime,
+) -> Honor:
+    if start > end:
+        raise PromotionError(_l("The period ends before it starts."), "outcome_end")
+    exists = db.session.scalar(
+        sa.select(Honor.id).where(
+            Honor.honoree_id == honoree.id,
+            Honor.program_id == program.id,
+            Honor.period_label == period,
+            Honor.award == award,
+        )
+    )
+    if exists:
+        raise PromotionError(_l("This honor is already recorded."), "outcome_period")
+    honor = Honor(
+        honoree_id=honoree.id,
+        program_id=program.id,
+        category_id=category_id,
+        award=award,
+        status=HonorStatus.PUBLISHED,
+        source=HonorSource.EXTERNAL,
+        period_label=period,
+        period_start=start,
+        period_end=end,
+        published_at=now,
+    )
+    db.session.add(honor)
+    db.session.flush()
+    bump_public_version(now)
+    return honor
+
+
+def record_outcome(
+    promotion: Promotion,
+    status: PromotionStatus,
+    *,
+    period: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    actor,
+    now: datetime | None = None,
+) -> None:
+    """Selected or nomination award → an external honor joins the registry record."""
+    now = now or utcnow()
+    if promotion.status is not PromotionStatus.PENDING:
+        raise PromotionError(_l("The outcome is already recorded."))
+    if status is PromotionStatus.PENDING:
+        raise PromotionError(_l("Choose an outcome."), "status")
+    if status in (PromotionStatus.SELECTED, PromotionStatus.NOMINATION_AWARD):
+        if not (period and start and end):
+            raise PromotionError(_l("Give the period label and its dates."), "outcome_period")
+        award = (
+            AwardKind.NOMINATION_AWARD
+            if status is PromotionStatus.NOMINATION_AWARD
+            else AwardKind.HONOREE
+        )
+        honor = _external_honor(
+            promotion.honoree,
+            promotion.program,
+            award=award,
+            period=period.strip(),
+            start=start,
+            end=end,
+            category_id=promotion.category_id,
+            now=now,
+        )
+        promotion.honor_id = honor.id
+        promotion.outcome_period, promotion.outcome_start, promotion.outcome_end = (
+            period.strip(),
+            start,
+            end,
+        )
+    promotion.status = status
+    promotion.decided_at = now
+    db.session.flush()
+    record_event(
+        "promotion.outcome",
+        actor=actor,
+        obj=promotion,
+        after={"status": status.value, "period": period},
+    )
+
+
+def record_external_honor(
+    honoree: Honoree,
+    program: Program,
+    *,
+    award: AwardKind,
+    period: str,
+    start: date,
+    end: date,
+    category_id: int | None,
+    actor,
+    now: datetime | None = None,
+) -> Honor:
+    """An external honor of a Luohe person who never passed a local list."""
+    if not program.external:
+        raise PromotionError(_l("Choose a provincial or national list."), "program_id")
+    honor = _external_honor(
+        honoree,
+        program,
+        award=award,
+        period=period.strip(),
+        start=start,
+        end=end,
+        category_id=category_id,
+        now=now or utcnow(),
+    )
+    record_event(
+        "honor.external_recorded",
+        actor=actor,
+        obj=honor,
+        after={"honoree_id": honoree.id, "program": program.code, "period": period},
+    )
+    return honor
+
+
+def board() -> dict:
+    """Pending recommendations by target list and outcomes by year."""
+    pending = db.session.execute(
+        sa.select(Program.name_zh, sa.func.count())
+        .join(Promotion.program)
+        .where(Promotion.status == PromotionStatus.PENDING)
+        .group_by(Program.name_zh)
+    ).all()
+    decided = db.session.execute(
+        sa.select(Promotion.recommended_on, Program.name_zh, Promotion.status)
+        .join(Promotion.program)
+        .where(Promotion.status != PromotionStatus.PENDING)
+    ).all()
+    by_year: dict[tuple[int, str, str], int] = {}
+    for day, program, status in decided:
+        key = (day.year, program, status.value)
+        by_year[key] = by_year.get(key, 0) + 1
+    return {"pending": pending, "by_year": sorted(by_year.items(), reverse=True)}

@@ -1,0 +1,183 @@
+"""Staff: the promotion board, upward recommendations, outcomes, external honors."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms import DateField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.accounts.permissions import can_use_staff_area
+from app.core.forms import BaseForm, attach_error
+from app.core.guards import require
+from app.extensions import db
+from app.honors.models import AwardKind, Honoree
+from app.honors.queries import headline_figures
+from app.programs.models import Category, Program
+from app.promotions import services
+from app.promotions.models import Promotion, PromotionStatus
+
+bp = Blueprint("promotions", __name__)
+bp.before_request(require(can_use_staff_area))
+
+OUTCOME_LABELS = {
+    PromotionStatus.SELECTED: _l("Selected"),
+    PromotionStatus.NOMINATION_AWARD: _l("Nomination award"),
+    PromotionStatus.NOT_SELECTED: _l("Not selected"),
+}
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class RecommendForm(BaseForm):
+    program_id = SelectField(_l("Recommend to"), coerce=int)
+    batch_label = StringField(_l("Batch"), validators=[DataRequired(), Length(max=40)])
+    recommended_on = DateField(_l("Date"), validators=[DataRequired()], default=date.today)
+    category_id = SelectField(_l("Category"), coerce=_optional_int, validators=[Optional()])
+
+
+class OutcomeForm(BaseForm):
+    status = SelectField(
+        _l("Outcome"), choices=[SelectChoice(s.value, label) for s, label in OUTCOME_LABELS.items()]
+    )
+    outcome_period = StringField(
+        _l("Period label (e.g. 2026年第三季度)"), validators=[Optional(), Length(max=30)]
+    )
+    outcome_start = DateField(_l("Period start"), validators=[Optional()])
+    outcome_end = DateField(_l("Period end"), validators=[Optional()])
+
+
+class ExternalHonorForm(BaseForm):
+    slug = StringField(
+        _l("Registry number of the honoree"), validators=[DataRequired(), Length(max=80)]
+    )
+    program_id = SelectField(_l("List"), coerce=int)
+    award = SelectField(
+        _l("Award"),
+        choices=[
+            SelectChoice("honoree", _l("Honoree")),
+            SelectChoice("nomination_award", _l("Nomination award")),
+        ],
+    )
+    period = StringField(_l("Period label"), validators=[DataRequired(), Length(max=30)])
+    start = DateField(_l("Period start"), validators=[DataRequired()])
+    end = DateField(_l("Period end"), validators=[DataRequired()])
+    category_id = SelectField(_l("Category"), coerce=_optional_int, validators=[Optional()])
+
+
+def _choices(form) -> None:
+    externals = db.session.scalars(
+        sa.select(Program).where(Program.external.is_(True)).order_by(Program.sort_order)
+    ).all()
+    form.program_id.choices = [SelectChoice(str(p.id), p.name_zh) for p in externals]
+    categories = db.session.scalars(sa.select(Category).order_by(Category.sort_order)).all()
+    form.category_id.choices = [SelectChoice("", "—")] + [
+        SelectChoice(str(c.id), c.name_zh) for c in categories
+    ]
+
+
+@bp.get("/promotions/")
+def board():
+    pending = db.session.scalars(
+        sa.select(Promotion)
+        .where(Promotion.status == PromotionStatus.PENDING)
+        .order_by(Promotion.recommended_on.desc())
+    ).all()
+    return render_template(
+        "promotions/board.html",
+        board=services.board(),
+        pending=pending,
+        figures=headline_figures(),
+        outcome_form=OutcomeForm(),
+        outcome_labels=OUTCOME_LABELS,
+    )
+
+
+@bp.route("/honorees/<int:honoree_id>/promote", methods=["GET", "POST"])
+def recommend(honoree_id: int):
+    honoree = db.get_or_404(Honoree, honoree_id)
+    form = RecommendForm()
+    _choices(form)
+    if form.validate_on_submit():
+        try:
+            services.recommend(
+                honoree,
+                db.session.get(Program, form.program_id.data),
+                batch_label=form.batch_label.data,
+                recommended_on=form.recommended_on.data,
+                category_id=form.category_id.data,
+                actor=current_user,
+            )
+        except services.PromotionError as error:
+            db.session.rollback()
+            attach_error(form, error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("Recommendation recorded."), "success")
+            return redirect(url_for("promotions.board"))
+    return render_template("promotions/recommend.html", honoree=honoree, form=form)
+
+
+@bp.post("/promotions/<int:promotion_id>/outcome")
+def outcome(promotion_id: int):
+    promotion = db.get_or_404(Promotion, promotion_id)
+    form = OutcomeForm()
+    if form.validate_on_submit():
+        try:
+            services.record_outcome(
+                promotion,
+                PromotionStatus(form.status.data),
+                period=form.outcome_period.data,
+                start=form.outcome_start.data,
+                end=form.outcome_end.data,
+                actor=current_user,
+            )
+        except services.PromotionError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("Outcome recorded."), "success")
+    else:
+        flash(_("Check the outcome form: dates as YYYY-MM-DD."), "error")
+    return redirect(url_for("promotions.board"))
+
+
+@bp.route("/external-honors/new", methods=["GET", "POST"])
+def external_honor():
+    form = ExternalHonorForm()
+    _choices(form)
+    if form.validate_on_submit():
+        honoree = db.session.scalar(
+            sa.select(Honoree).where(Honoree.slug == form.slug.data.strip())
+        )
+        try:
+            if honoree is None:
+                raise services.PromotionError(_l("No registry record has this number."), "slug")
+            services.record_external_honor(
+                honoree,
+                db.session.get(Program, form.program_id.data),
+                award=AwardKind(form.award.data),
+                period=form.period.data,
+                start=form.start.data,
+                end=form.end.data,
+                category_id=form.category_id.data,
+                actor=current_user,
+            )
+        except services.PromotionError as error:
+            db.session.rollback()
+            attach_error(form, error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("External honor recorded."), "success")
+            return redirect(url_for("promotions.board"))
+    return render_template(
+        "promotions/external.html", form=form, typed_slug=request.args.get("slug", "")
+    )
