@@ -29,11 +29,26 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
 
+_EXTRA_APPS: list[Flask] = []
+
+
 def make_test_app(tmp_path_factory: pytest.TempPathFactory, **overrides) -> Flask:
     config = TestConfig()
     config.INSTANCE_PATH = tmp_path_factory.mktemp("instance")
     overrides.setdefault("SQLALCHEMY_DATABASE_URI", database_url(tmp_path_factory))
-    return create_app(config, **overrides)
+    extra = create_app(config, **overrides)
+    _EXTRA_APPS.append(extra)
+    return extra
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _dispose_extra_engines():
+    """Close the pools of every app a test built (PostgreSQL warns about open connections)."""
+    yield
+    for extra in _EXTRA_APPS:
+        with extra.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
