@@ -24,6 +24,7 @@ from app.db_types import utcnow
 from app.demo import data
 from app.demo.workflow import (
     load_committees,
+    load_ledger_samples,
     load_public_phase_samples,
     load_workflow_samples,
 )
@@ -55,6 +56,8 @@ from app.programs.workflow import CyclePhase
 # Keys of the dict load_demo() returns, in creation order.
 KINDS = (
     "nominations",
+    "promotions",
+    "ledger",
     "likes",
     "objections",
     "committee_members",
@@ -965,6 +968,7 @@ def load_demo(
     load_workflow_samples(created, now=now, upload_root=upload_root)
     load_committees(created, now=now, receipt_secret=receipt_secret or secrets.token_hex(16))
     load_public_phase_samples(created, now=now)
+    load_ledger_samples(created, now=now)
     if any(created.values()):
         from app.honors.services import bump_public_version
 

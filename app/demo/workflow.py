@@ -452,3 +452,85 @@ def load_public_phase_samples(created: dict[str, int], *, now: datetime) -> None
             )
             created["objections"] += 1
     db.session.flush()
+
+
+def load_ledger_samples(created: dict[str, int], *, now: datetime) -> None:
+    """Pending upward recommendations and a courtesy/aid ledger for a few recent honorees."""
+    from app.courtesy.models import (
+        AidGrant,
+        AidType,
+        CourtesyCard,
+        HardshipAssessment,
+        HardshipLevel,
+        Visit,
+    )
+    from app.honors.models import Honor, Honoree
+    from app.promotions.models import Promotion
+
+    if db.session.scalar(sa.select(Promotion.id).limit(1)) or db.session.scalar(
+        sa.select(CourtesyCard.id).limit(1)
+    ):
+        return
+    henan = db.session.scalar(sa.select(Program).where(Program.code == "henan_good"))
+    recent = (
+        db.session.scalars(
+            sa.select(Honoree)
+            .join(Honor, Honor.honoree_id == Honoree.id)
+            .join(Program)
+            .where(Program.code == "luohe_good", Honor.period_label.in_(["2026-08", "2026-09"]))
+            .order_by(Honoree.id)
+            .limit(6)
+        )
+        .unique()
+        .all()
+    )
+    if henan is None or not recent:
+        return
+    for honoree in recent[:3]:
+        db.session.add(
+            Promotion(
+                honoree_id=honoree.id,
+                program_id=henan.id,
+                batch_label="2026年第4批",
+                recommended_on=date(2026, 11, 10),
+            )
+        )
+        created["promotions"] += 1
+    types = [AidType.LIVING, AidType.MEDICAL, AidType.SCHOOLING, AidType.HOUSING]
+    for i, honoree in enumerate(recent):
+        db.session.add(
+            CourtesyCard(
+                honoree_id=honoree.id,
+                number=f"LHHR-2026-{i + 1:04d}",
+                issued_on=date(2026, 10, 15),
+                valid_until=date(2029, 10, 14),
+            )
+        )
+        db.session.add(
+            Visit(
+                honoree_id=honoree.id,
+                visited_on=date(2026, 10, 20),
+                team="市文明办走访组",
+                gifts="米、面、油",
+                cash_fen=50000,
+            )
+        )
+        db.session.add(
+            AidGrant(
+                honoree_id=honoree.id,
+                aid_type=types[i % len(types)],
+                amount_fen=(i + 1) * 100000,
+                fund_source="好人基金" if i % 2 == 0 else "民政专项资金",
+                granted_on=date(2026, 11, 1),
+            )
+        )
+        db.session.add(
+            HardshipAssessment(
+                honoree_id=honoree.id,
+                assessed_on=date(2026, 10, 1),
+                level=HardshipLevel.MODERATE if i % 3 == 0 else HardshipLevel.NONE,
+                notes="演示数据",
+            )
+        )
+        created["ledger"] += 4
+    db.session.flush()
