@@ -3,6 +3,7 @@ Staff: publish a cycle (now or scheduled), revoke an honor, record a consent wit
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -247,3 +248,43 @@ def find_honorees():
             .limit(100)
         ).all()
     return render_template("honors/find.html", rows=rows, term=term)
+
+
+def _certificate_response(honor: Honor):
+    from app.honors import certificates
+
+    url = url_for("honors.honoree", slug=honor.honoree.slug, _external=True)
+    response = send_file(
+        io.BytesIO(certificates.render(honor, url)),
+        mimetype="application/pdf",
+        download_name=f"{certificates.certificate_number(honor)}.pdf",
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/honorees/<slug>/certificates/<int:honor_id>.pdf")
+def certificate(slug: str, honor_id: int):
+    """Public download for a published, visible honor."""
+    honor = db.session.get(Honor, honor_id)
+    if honor is None or honor.honoree.slug != slug[:80]:
+        abort(404)
+    now = utcnow()
+    visible = (
+        honor.status is HonorStatus.PUBLISHED
+        and honor.published_at
+        and honor.published_at <= now
+        and services.is_public(honor.honoree)
+    )
+    if not visible:
+        abort(410 if honor.status is HonorStatus.REVOKED else 404)
+    return _certificate_response(honor)
+
+
+@admin_bp.get("/honors/<int:honor_id>/certificate.pdf")
+def staff_certificate(honor_id: int):
+    """Staff may print the certificate of any honor (e.g. before the release time)."""
+    honor = db.get_or_404(Honor, honor_id)
+    if honor.status is HonorStatus.REVOKED:
+        abort(410)
+    return _certificate_response(honor)
