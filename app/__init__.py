@@ -92,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.courtesy.views import bp as courtesy_bp
     from app.honors.views import admin_bp as honors_admin_bp
     from app.honors.views import bp as honors_bp
+    from app.importer.views import bp as importer_bp
     from app.nominations.views import bp as nominations_bp
     from app.notice.views import admin_bp as objections_bp
     from app.notice.views import bp as notice_bp
@@ -129,3 +130,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(stats_bp)
     app.register_blueprint(promotions_bp, url_prefix="/staff")
     app.register_blueprint(courtesy_bp, url_prefix="/staff")
+    app.register_blueprint(importer_bp, url_prefix="/staff")

@@ -15,7 +15,6 @@ from fractions import Fraction
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import Role, User
@@ -348,51 +347,42 @@ def submit_ballot(
     """Store the member's ballot for the open round; the last submission counts.
 
     Concurrent submissions by one member end with exactly one counted ballot: the row is
-    unique per (cycle, member, round), locked for update, and an insert race is retried.
+    unique per (cycle, member, round) and locked for update; the loser of an insert race
+    gets IntegrityError and retries (see the view).
     """
     round_ = open_round(cycle)
     content = _validate(cycle, member, round_, data)
-    for _attempt in range(5):
-        ballot = db.session.scalar(
-            sa.select(Ballot)
-            .where(
-                Ballot.cycle_id == cycle.id, Ballot.member_id == member.id, Ballot.round == round_
-            )
-            .with_for_update()
+    ballot = db.session.scalar(
+        sa.select(Ballot)
+        .where(Ballot.cycle_id == cycle.id, Ballot.member_id == member.id, Ballot.round == round_)
+        .with_for_update()
+    )
+    if ballot is None:
+        # A concurrent first submission may insert the same row: the unique constraint then
+        # raises IntegrityError and the caller retries in a fresh transaction (which sees it).
+        ballot = Ballot(
+            cycle_id=cycle.id, member_id=member.id, round=round_, version=0, content={}, receipt=""
         )
-        if ballot is None:
-            try:
-                with db.session.begin_nested():
-                    ballot = Ballot(
-                        cycle_id=cycle.id,
-                        member_id=member.id,
-                        round=round_,
-                        version=0,
-                        content={},
-                        receipt="",
-                    )
-                    db.session.add(ballot)
-            except IntegrityError:
-                continue  # another submission created it first: lock it and update
-        ballot.version += 1
-        ballot.content = content
-        ballot.submitted_at = utcnow()
-        ballot.receipt = receipt_code(secret, ballot.id, ballot.version, content)
-        db.session.add(
-            BallotVersion(
-                ballot_id=ballot.id, version=ballot.version, content=content, receipt=ballot.receipt
-            )
-        )
+        db.session.add(ballot)
         db.session.flush()
-        record_event(
-            "ballot.submitted",
-            actor=member.user,
-            object_type="cycles",
-            object_id=cycle.id,
-            after={"round": round_, "version": ballot.version},
+    ballot.version += 1
+    ballot.content = content
+    ballot.submitted_at = utcnow()
+    ballot.receipt = receipt_code(secret, ballot.id, ballot.version, content)
+    db.session.add(
+        BallotVersion(
+            ballot_id=ballot.id, version=ballot.version, content=content, receipt=ballot.receipt
         )
-        return ballot
-    raise CommitteeError(_l("The ballot could not be saved; please try again."))
+    )
+    db.session.flush()
+    record_event(
+        "ballot.submitted",
+        actor=member.user,
+        object_type="cycles",
+        object_id=cycle.id,
+        after={"round": round_, "version": ballot.version},
+    )
+    return ballot
 
 
 def my_ballot(cycle: Cycle, member: CommitteeMember, round_: int) -> Ballot | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import time
 from pathlib import Path
 
@@ -132,7 +133,7 @@ def ballot(cycle_id: int):
 def _submit_with_retry(cycle_id: int, member_id: int, data: services.BallotInput) -> str:
     """Submit and commit; a concurrent submission of the same member (SQLite's busy
     snapshot, a lost insert race) is retried from a fresh transaction."""
-    for attempt in range(8):
+    for attempt in range(30):
         cycle = db.session.get(Cycle, cycle_id)
         member = db.session.get(CommitteeMember, member_id)
         try:
@@ -144,7 +145,7 @@ def _submit_with_retry(cycle_id: int, member_id: int, data: services.BallotInput
             return receipt
         except (OperationalError, IntegrityError):
             db.session.rollback()
-            time.sleep(0.02 * (attempt + 1))
+            time.sleep(random.uniform(0.005, 0.03) * min(attempt + 1, 10))  # noqa: S311
     raise services.CommitteeError(_l("The ballot could not be saved; please try again."))
 
 

@@ -1,0 +1,55 @@
+"""Staff upload page for the historical import (dry run first, then import)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.accounts.permissions import can_use_staff_area
+from app.core.forms import EmptyForm
+from app.core.guards import require
+from app.extensions import db
+from app.importer import services
+from app.nominations import uploads
+
+bp = Blueprint("importer", __name__)
+bp.before_request(require(can_use_staff_area))
+
+FILE_ERRORS = {
+    "type": _l("Upload an .xlsx or .csv file."),
+    "xlsx": _l("The Excel file cannot be read."),
+    "encoding": _l("The CSV file must be UTF-8 or GB18030."),
+    "empty": _l("The file is empty."),
+    "too_many": _l("Too many rows (at most 50,000 per file)."),
+}
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def upload():
+    result = error = None
+    if request.method == "POST" and EmptyForm().validate_on_submit():
+        storage = request.files.get("file")
+        try:
+            if storage is None or not storage.filename:
+                raise services.ImportFileError("type")
+            data = uploads.read_limited(
+                storage.stream, current_app.config["UPLOAD_MAX_ATTACHMENT_BYTES"]
+            )
+            rows = services.read_rows(data, storage.filename)
+            dry_run = request.form.get("mode") != "import"
+            result = services.import_rows(rows, dry_run=dry_run, actor=current_user)
+            if result.ok and not dry_run:
+                db.session.commit()
+            else:
+                db.session.rollback()
+        except uploads.UploadError:
+            error = _("The file is too large or empty.")
+        except services.ImportFileError as problem:
+            code = str(problem)
+            if code.startswith("columns:"):
+                error = _("Missing columns: %(cols)s", cols=code.split(":", 1)[1])
+            else:
+                error = str(FILE_ERRORS.get(code, _l("The file cannot be read.")))
+    return render_template("importer/upload.html", result=result, error=error, form=EmptyForm())
