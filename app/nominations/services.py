@@ -647,3 +647,96 @@ def _vetting_finished(cycle: Cycle, now: datetime) -> object | None:
     if not counts.get(NominationState.QUALIFIED):
         return _l("No nomination has qualified.")
     return None
+
+
+def year_honorees(cycle: Cycle) -> list[Honoree]:
+    """Registry records with a published honor of a monthly local program in the cycle's year
+    (the pool an annual program such as 感动漯河年度人物 shortlists from)."""
+    from app.programs.models import Cadence
+
+    year = cycle.reference_date.year
+    stmt = (
+        sa.select(Honoree)
+        .join(Honor, Honor.honoree_id == Honoree.id)
+        .join(Program, Honor.program_id == Program.id)
+        .where(
+            Program.cadence == Cadence.MONTHLY,
+            Program.external.is_(False),
+            Honor.status == HonorStatus.PUBLISHED,
+            Honor.period_start.between(date(year, 1, 1), date(year, 12, 31)),
+        )
+        .order_by(Honoree.name)
+    )
+    return list(db.session.scalars(stmt).unique())
+
+
+def shortlist_from_year(
+    cycle: Cycle,
+    honoree_ids: list[int],
+    *,
+    category_id: int,
+    organisation: Organisation,
+    actor,
+) -> list[Nomination]:
+    """Staff shortlist monthly honorees of the year into an annual cycle (as submitted
+    nominations linked to their registry record, vetted like any other)."""
+    pool = {h.id: h for h in year_honorees(cycle)}
+    outside = [i for i in honoree_ids if i not in pool]
+    if outside:
+        raise NominationError(
+            _l("Only honorees of this year's monthly lists can be shortlisted."), "honoree_ids"
+        )
+    created = []
+    for honoree_id in honoree_ids:
+        honoree = pool[honoree_id]
+        already = db.session.scalar(
+            sa.select(Nomination.id).where(
+                Nomination.cycle_id == cycle.id, Nomination.honoree_id == honoree.id
+            )
+        )
+        if already:
+            continue
+        nomination = Nomination(
+            cycle=cycle,
+            category_id=category_id,
+            organisation=organisation,
+            channel=Channel.COUNTY_OFFICE,
+            kind=honoree.kind,
+            honoree=honoree,
+            name=honoree.name,
+            gender=honoree.gender,
+            birth_date=honoree.birth_date,
+            unit=honoree.unit,
+            post=honoree.post,
+            location_id=honoree.organisation_id,
+            district_id=honoree.district_id,
+            headline=honoree.headline,
+            summary=honoree.summary,
+            story_md=honoree.story_md,
+            unit_opinion=str(_l("Shortlisted from the monthly lists.")),
+            consent_given=honoree.consent_given,
+            consent_collected_by=honoree.consent_collected_by,
+            consent_date=honoree.consent_at,
+            id_number_enc=honoree.id_number_enc,
+            id_number_hash=honoree.id_number_hash,
+            phone_enc=honoree.phone_enc,
+            address_enc=honoree.address_enc,
+            created_by_id=getattr(actor, "id", None),
+        )
+        db.session.add(nomination)
+        db.session.flush()
+        transition_nomination(
+            nomination,
+            NominationState.SUBMITTED,
+            actor=actor,
+            actor_kind=Actor.STAFF,
+            reason=str(_l("Annual shortlist")),
+        )
+        created.append(nomination)
+    record_event(
+        "nomination.shortlisted_from_year",
+        actor=actor,
+        obj=cycle,
+        after={"honorees": [n.honoree_id for n in created]},
+    )
+    return created

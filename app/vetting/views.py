@@ -239,3 +239,32 @@ def bulk_qualify():
     back = request.form.get("back", "")
     local = back.startswith("/staff/nominations") and not back.startswith("//")
     return redirect(back if local else url_for("vetting.queue"))
+
+
+@bp.route("/shortlist/<int:cycle_id>", methods=["GET", "POST"])
+def shortlist(cycle_id: int):
+    """Annual programs: pick candidates from the year's monthly honorees."""
+    cycle = db.get_or_404(Cycle, cycle_id)
+    pool = services.year_honorees(cycle)
+    if request.method == "POST" and ReasonForm().validate_on_submit():
+        ids = [int(v) for v in request.form.getlist("honoree_ids") if v.isdigit() and len(v) < 10]
+        raw_category = request.form.get("category_id", "")
+        category_id = int(raw_category) if raw_category.isdigit() else None
+        try:
+            if category_id is None or current_user.organisation is None:
+                raise services.NominationError(_("Choose a category."), "category_id")
+            created = services.shortlist_from_year(
+                cycle,
+                ids,
+                category_id=category_id,
+                organisation=current_user.organisation,
+                actor=current_user,
+            )
+        except services.NominationError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("%(n)d candidates shortlisted.", n=len(created)), "success")
+            return redirect(url_for("vetting.queue", cycle_id=cycle.id))
+    return render_template("vetting/shortlist.html", cycle=cycle, pool=pool, form=ReasonForm())
