@@ -30,6 +30,7 @@ from app.committee.models import (
 )
 from app.db_types import utcnow
 from app.extensions import db
+from app.honors.models import HonoreeKind
 from app.nominations.models import Nomination
 from app.nominations.services import transition_nomination
 from app.nominations.workflow import Actor, NominationState
@@ -297,9 +298,18 @@ def _validate(cycle: Cycle, member: CommitteeMember, round_: int, data: BallotIn
             raise CommitteeError(_l("The ballot names a candidate you cannot vote on."))
         runoff = current_runoff(cycle) if round_ else None
         limit = runoff.places if runoff else (program.quota or len(pool))
-        if len(chosen) > limit:
+        counted = chosen
+        if not round_ and program.group_quota:
+            groups = [i for i in chosen if pool[i].kind is HonoreeKind.GROUP]
+            if len(groups) > program.group_quota:
+                raise CommitteeError(
+                    _l("Choose at most %(max)d collective(s).", max=program.group_quota),
+                    "approvals",
+                )
+            counted = [i for i in chosen if i not in groups]
+        if len(counted) > limit:
             raise CommitteeError(
-                _l("You chose %(n)d; choose at most %(max)d.", n=len(chosen), max=limit),
+                _l("You chose %(n)d; choose at most %(max)d.", n=len(counted), max=limit),
                 "approvals",
             )
         if not round_:
@@ -431,6 +441,7 @@ def _settings(cycle: Cycle, round_: int, places: int | None = None) -> tallying.
         public_weight=Fraction(program.public_weight_pct, 100),
         criteria={c["code"]: Fraction(str(c.get("weight", 1))) for c in program.score_criteria},
         min_mean_score=Fraction(program.min_mean_score_tenths, 10),
+        group_quota=program.group_quota,
     )
 
 
@@ -450,7 +461,7 @@ def compute(cycle: Cycle, round_: int = 0) -> tallying.TallyResult:
         )
     likes = likes_by_nomination(cycle)
     pool = [
-        tallying.Candidate(n.id, n.category_id, likes.get(n.id, 0))
+        tallying.Candidate(n.id, n.category_id, likes.get(n.id, 0), n.kind is HonoreeKind.GROUP)
         for n in candidates(cycle, round_)
     ]
     ballots = []

@@ -40,6 +40,7 @@ class Candidate:
     id: int
     category_id: int | None = None
     likes: int = 0
+    group: bool = False  # a collective, when the program has a separate group quota
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ class Settings:
     min_mean_score: Fraction = Fraction(6)
     # Runoffs only rank the tied candidates: no majority threshold there.
     majority_required: bool = True
+    # Places for collectives counted apart from `quota` (感动漯河's collective award).
+    group_quota: int | None = None
 
 
 @dataclass(frozen=True)
@@ -163,7 +166,16 @@ def tally(
             )
         )
     scored.sort(key=lambda item: (not item[1]["above"], -item[1]["combined"], item[0].id))
-    outcomes, places_left = _allocate(scored, settings)
+    if settings.group_quota is None:
+        outcomes, places_left = _allocate(scored, settings)
+    else:  # individuals and collectives fill separate quotas
+        outcomes, places_left = _allocate([i for i in scored if not i[0].group], settings)
+        group_outcomes, group_left = _allocate(
+            [i for i in scored if i[0].group],
+            Settings(quota=settings.group_quota, category_quotas=settings.category_quotas),
+        )
+        outcomes.update(group_outcomes)
+        places_left += group_left
     rows = []
     rank = 0
     previous: Fraction | None = None

@@ -359,3 +359,57 @@ def test_thirty_members_at_once_all_counted(app):
         assert (
             next(r.approvals for r in main.rows if r.candidate_id == setup.candidate_ids[0]) == 30
         )
+
+
+def test_collective_award_has_its_own_ballot_limit(app):
+    from app.honors.models import HonoreeKind
+
+    with app.app_context():
+        setup = build(members=3, candidates=2, quota=2, group_quota=1)
+        cycle = db.session.get(Cycle, setup.cycle_id)
+        # Two collectives join the shortlist before voting is frozen? Add them as shortlisted
+        # candidates of the same cycle through the normal path: qualified then shortlisted.
+        from app.nominations import services as nomination_services
+        from app.nominations.workflow import Actor
+
+        groups = []
+        for i in range(2):
+            nomination = factories.make_nomination(
+                factories.make_open_cycle(cycle.program, period=f"g{i}"),
+                kind=HonoreeKind.GROUP,
+                name=f"集体{i}",
+                id_number=None,
+                members=[("队员", None)],
+            )
+            nomination.cycle_id = cycle.id
+            for target in (
+                NominationState.SUBMITTED,
+                NominationState.QUALIFIED,
+                NominationState.SHORTLISTED,
+            ):
+                nomination_services.transition_nomination(
+                    nomination,
+                    target,
+                    actor=None,
+                    actor_kind=Actor.NOMINATOR
+                    if target is NominationState.SUBMITTED
+                    else Actor.STAFF,
+                )
+            groups.append(nomination.id)
+        db.session.commit()
+        member = committee_member(cycle)
+        with pytest.raises(services.CommitteeError, match="集体"):
+            services.submit_ballot(
+                cycle, member, services.BallotInput(approvals=groups), secret="s"
+            )
+        ballot = services.submit_ballot(
+            cycle,
+            member,
+            services.BallotInput(approvals=[*setup.candidate_ids, groups[0]]),
+            secret="s",
+        )
+        assert sorted(ballot.content["approvals"]) == sorted([*setup.candidate_ids, groups[0]])
+
+
+def committee_member(cycle):
+    return services.roster(cycle)[1]

@@ -163,3 +163,21 @@ def test_no_ballots_no_winners():
     result = tally([Candidate(1)], [], roster_size=3)
     assert result.quorum_met is False and result.winners == []
     assert result.rows[0].outcome is Outcome.BELOW_THRESHOLD
+
+
+def test_collectives_fill_their_own_quota():
+    # Quota 2 individuals + 1 collective: the best group wins although individuals 3 and 4
+    # (not winners) have more approvals than the second group.
+    ballots = [approvals(m, 1, 2, 3, 4, 10) for m in range(1, 4)] + [approvals(4, 1, 2, 11)]
+    cands = [
+        Candidate(1),
+        Candidate(2),
+        Candidate(3),
+        Candidate(4),
+        Candidate(10, group=True),
+        Candidate(11, group=True),
+    ]
+    result = tally(cands, ballots, roster_size=4, settings=Settings(quota=2, group_quota=1))
+    assert sorted(result.winners) == [1, 2, 10]
+    assert outcome(result, 3) is Outcome.NOT_SELECTED
+    assert outcome(result, 11) is Outcome.BELOW_THRESHOLD
