@@ -316,6 +316,9 @@ def _validate(number: int, raw: dict[str, str], look: _Lookups, errors: list[Row
     )
 
 
+PROGRESS_STEP = 500
+
+
 def import_rows(
     rows: list[tuple[int, dict[str, str]]],
     *,
@@ -324,17 +327,38 @@ def import_rows(
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Validate every row; write only when all are valid and not a dry run (caller commits)."""
+    for event in iter_import(rows, dry_run=dry_run, actor=actor):
+        if isinstance(event, ImportResult):
+            return event
+        if progress:
+            progress(event)
+    raise AssertionError("iter_import ends with its result")  # pragma: no cover
+
+
+def iter_import(rows: list[tuple[int, dict[str, str]]], *, dry_run: bool, actor):
+    """The import as a generator: yields the number of rows checked since the last yield
+    (every PROGRESS_STEP rows, for progress displays), then the ImportResult."""
     result = ImportResult(rows=len(rows), dry_run=dry_run)
     look = _lookups()
     valid: list[_Row] = []
+    pending = 0
     for number, raw in rows:
         row = _validate(number, raw, look, result.errors)
         if row is not None:
             valid.append(row)
-        if progress:
-            progress(1)
+        pending += 1
+        if pending == PROGRESS_STEP:
+            yield pending
+            pending = 0
+    if pending:
+        yield pending
     if result.errors or dry_run:
-        return _count(result, valid)
+        yield _count(result, valid)
+        return
+    yield _apply(result, valid, actor)
+
+
+def _apply(result: ImportResult, valid: list[_Row], actor) -> ImportResult:
     slugs = {
         h.slug: h for h in db.session.scalars(sa.select(Honoree).where(Honoree.slug.like("imp-%")))
     }

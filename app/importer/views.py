@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    render_template,
+    request,
+    stream_template,
+    stream_with_context,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -38,12 +46,7 @@ def upload():
                 storage.stream, current_app.config["UPLOAD_MAX_ATTACHMENT_BYTES"]
             )
             rows = services.read_rows(data, storage.filename)
-            dry_run = request.form.get("mode") != "import"
-            result = services.import_rows(rows, dry_run=dry_run, actor=current_user)
-            if result.ok and not dry_run:
-                db.session.commit()
-            else:
-                db.session.rollback()
+            return _stream(rows, dry_run=request.form.get("mode") != "import")
         except uploads.UploadError:
             error = _("The file is too large or empty.")
         except services.ImportFileError as problem:
@@ -53,3 +56,34 @@ def upload():
             else:
                 error = str(FILE_ERRORS.get(code, _l("The file cannot be read.")))
     return render_template("importer/upload.html", result=result, error=error, form=EmptyForm())
+
+
+def _stream(rows, *, dry_run: bool) -> Response:
+    """Stream the page: a progress line every few hundred rows, then the result."""
+    outcome: dict[str, services.ImportResult] = {}
+
+    def progress():
+        done = 0
+        for event in services.iter_import(rows, dry_run=dry_run, actor=current_user):
+            if isinstance(event, services.ImportResult):
+                if event.ok and not dry_run:
+                    db.session.commit()
+                else:
+                    db.session.rollback()
+                outcome["result"] = event
+                return
+            done += event
+            yield done
+
+    return Response(
+        stream_with_context(
+            stream_template(
+                "importer/upload.html",
+                progress=progress(),
+                total=len(rows),
+                error=None,
+                finish=lambda: outcome.get("result"),
+                form=EmptyForm(),
+            )
+        )
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import sqlalchemy as sa
 from openpyxl import Workbook
@@ -120,13 +121,16 @@ def test_upload_page_checks_then_imports(app, login_as):
         data={"csrf_token": token, "mode": "check", "file": (io.BytesIO(data), "h.xlsx")},
         content_type="multipart/form-data",
     )
-    assert check.status_code == 200 and _counts(app) == (0, 0)
+    assert check.status_code == 200 and "检查通过" in check.get_data(as_text=True)
+    assert _counts(app) == (0, 0)
     done = staff.post(
         "/staff/import",
         data={"csrf_token": token, "mode": "import", "file": (io.BytesIO(data), "h.xlsx")},
         content_type="multipart/form-data",
     )
-    assert done.status_code == 200 and _counts(app) == (3, 3)
+    html = done.get_data(as_text=True)  # the page streams: read it to the end
+    assert done.status_code == 200 and "已导入" in html and "共 3 行" in html
+    assert _counts(app) == (3, 3)
     bad = staff.post(
         "/staff/import",
         data={"csrf_token": token, "mode": "import", "file": (io.BytesIO(b"not excel"), "x.xlsx")},
@@ -134,3 +138,22 @@ def test_upload_page_checks_then_imports(app, login_as):
     )
     assert bad.status_code == 200 and 'class="form-errors"' in bad.get_data(as_text=True)
     assert login_as(Role.NOMINATOR).get("/staff/import").status_code == 403
+
+
+def test_upload_page_shows_progress_for_long_files(app, login_as):
+    _setup(app)
+    staff = login_as(Role.STAFF)
+    token = csrf_token(staff, "/staff/import")
+    response = staff.post(
+        "/staff/import",
+        data={
+            "csrf_token": token,
+            "mode": "check",
+            "file": (io.BytesIO(_workbook(_rows(1200))), "long.xlsx"),
+        },
+        content_type="multipart/form-data",
+    )
+    html = response.get_data(as_text=True)
+    progress = [int(n) for n in re.findall(r"已检查 (\d+) / 1200 行", html)]
+    assert progress == [500, 1000, 1200]
+    assert "检查通过" in html
