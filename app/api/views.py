@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, Response, abort, jsonify, request, url_for
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from flask import Blueprint, Response, jsonify, request, url_for
+from sqlalchemy.orm import contains_eager
 
 from app.api import openapi
 from app.api.serializers import honor_json, honoree_json
@@ -13,9 +13,8 @@ from app.core.cache import public_page
 from app.core.markdown import render_markdown
 from app.db_types import utcnow
 from app.extensions import db
-from app.honors import services as honor_services
-from app.honors.models import Honor, Honoree, HonoreeKind, HonorStatus
-from app.honors.queries import headline_figures, public_honor_filter
+from app.honors.models import Honor, Honoree, HonoreeKind
+from app.honors.queries import headline_figures, public_honor_filter, public_honoree_or_abort
 from app.programs.models import Program
 from app.roll.queries import roll_page
 from app.roll.views import _int, filters_from
@@ -81,32 +80,13 @@ def honorees():
 @bp.get("/api/v1/honorees/<slug>")
 @public_page
 def honoree(slug: str):
-    record = db.session.scalar(
-        sa.select(Honoree)
-        .options(
-            selectinload(Honoree.honors).joinedload(Honor.program),
-            selectinload(Honoree.honors).joinedload(Honor.category),
-            selectinload(Honoree.members),
-            joinedload(Honoree.district),
-        )
-        .where(Honoree.slug == slug[:80])
-    )
-    if record is None:
-        abort(404)
-    if not honor_services.is_public(record):
-        abort(410 if honor_services.was_public(record) else 404)
-    now = utcnow()
-    honors = [
-        h
-        for h in record.honors
-        if h.status is HonorStatus.PUBLISHED and h.published_at and h.published_at <= now
-    ]
+    record, honors = public_honoree_or_abort(slug)
     return jsonify(
         honoree=honoree_json(record),
         summary=record.summary,
         story_html=str(render_markdown(record.story_md)),
         members=[{"name": m.name, "post": m.post} for m in record.members],
-        honors=[honor_json(h) for h in sorted(honors, key=lambda h: h.period_start)],
+        honors=[honor_json(h) for h in reversed(honors)],
     )
 
 

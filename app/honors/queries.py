@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.db_types import utcnow
 from app.extensions import db
@@ -101,3 +101,37 @@ def latest_published(limit: int = 8) -> list[Honor]:
         .limit(limit)
     )
     return list(db.session.scalars(stmt).unique())
+
+
+def public_honoree_or_abort(slug: str) -> tuple[Honoree, list[Honor]]:
+    """The honoree of a public page with its visible honors (newest first); 404 when it
+    never was public, 410 when it was taken down (revoked, consent withdrawn)."""
+    from flask import abort
+
+    from app.honors import services
+
+    record = db.session.scalar(
+        sa.select(Honoree)
+        .options(
+            selectinload(Honoree.honors).joinedload(Honor.program),
+            selectinload(Honoree.honors).joinedload(Honor.category),
+            selectinload(Honoree.members),
+            joinedload(Honoree.district),
+        )
+        .where(Honoree.slug == slug[:80])
+    )
+    if record is None:
+        abort(404)
+    if not services.is_public(record):
+        abort(410 if services.was_public(record) else 404)
+    now = utcnow()
+    honors = sorted(
+        (
+            h
+            for h in record.honors
+            if h.status is HonorStatus.PUBLISHED and h.published_at and h.published_at <= now
+        ),
+        key=lambda h: (h.period_start, h.id),
+        reverse=True,
+    )
+    return record, honors

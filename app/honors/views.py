@@ -24,7 +24,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app.accounts.permissions import can_use_staff_area
 from app.committee import services as committee
@@ -36,7 +36,7 @@ from app.db_types import utcnow
 from app.extensions import db
 from app.honors import services
 from app.honors.models import Honor, Honoree, HonorStatus
-from app.honors.queries import public_honor_filter
+from app.honors.queries import public_honor_filter, public_honoree_or_abort
 from app.notice.models import Objection, ObjectionStatus
 from app.programs.models import Cycle, Program
 from app.programs.workflow import CyclePhase, TransitionError
@@ -118,30 +118,7 @@ def _nomination_of(honor: Honor) -> int | None:
 @bp.get("/honorees/<slug>")
 @public_page
 def honoree(slug: str):
-    record = db.session.scalar(
-        sa.select(Honoree)
-        .options(
-            selectinload(Honoree.honors).joinedload(Honor.program),
-            selectinload(Honoree.honors).joinedload(Honor.category),
-            selectinload(Honoree.members),
-            joinedload(Honoree.district),
-        )
-        .where(Honoree.slug == slug[:80])
-    )
-    if record is None:
-        abort(404)
-    if not services.is_public(record):
-        abort(410 if services.was_public(record) else 404)
-    now = utcnow()
-    honors = sorted(
-        (
-            h
-            for h in record.honors
-            if h.status is HonorStatus.PUBLISHED and h.published_at and h.published_at <= now
-        ),
-        key=lambda h: (h.period_start, h.id),
-        reverse=True,
-    )
+    record, honors = public_honoree_or_abort(slug)
     url = url_for("honors.honoree", slug=record.slug, _external=True)
     minor = services.is_minor(record)
     image = (
