@@ -45,8 +45,11 @@ def _get_urls(app) -> list[str]:
     for rule in app.url_map.iter_rules():
         if "GET" not in (rule.methods or set()) or rule.endpoint == "static":
             continue
-        url = re.sub(r"<(?:(\w+)(?:\(([^)]*)\))?:)?\w+>",
-                     lambda m: SAMPLE.get(m.group(1) or "default", "1"), rule.rule)
+        url = re.sub(
+            r"<(?:(\w+)(?:\(([^)]*)\))?:)?\w+>",
+            lambda m: SAMPLE.get(m.group(1) or "default", "1"),
+            rule.rule,
+        )
         urls.append(url)
     return sorted(set(urls))
 
