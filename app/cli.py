@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 honors_cli = AppGroup("honors", help="Luohe Honor Registry commands.")
 
 from app.accounts import cli as _accounts_cli  # noqa: E402,F401  (registers commands)
+from app.core import cli as _core_cli  # noqa: E402,F401
 from app.demo import cli as _demo_cli  # noqa: E402,F401
 from app.importer import cli as _importer_cli  # noqa: E402,F401
 from app.programs import cli as _programs_cli  # noqa: E402,F401
