@@ -30,6 +30,7 @@ from app.committee import exports, services
 from app.committee.models import CommitteeMember, ConflictStatus
 from app.committee.permissions import can_see_results
 from app.committee.tally import Outcome
+from app.core.files import send_image
 from app.core.forms import EmptyForm
 from app.core.guards import require
 from app.extensions import db
@@ -198,12 +199,9 @@ def photo(cycle_id: int, photo_id: int):
     ).scalar_one_or_none()
     if found is None:
         abort(404)
-    path = Path(current_app.instance_path) / "uploads" / found.thumb_path
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype="image/jpeg", max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_image(
+        Path(current_app.instance_path) / "uploads" / found.thumb_path, max_age=0, private=True
+    )
 
 
 @bp.get("/cycles/<int:cycle_id>/bulletin")

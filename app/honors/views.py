@@ -30,6 +30,7 @@ from app.accounts.permissions import can_use_staff_area
 from app.committee import services as committee
 from app.committee.models import Runoff
 from app.core.cache import public_page
+from app.core.files import send_image
 from app.core.forms import EmptyForm
 from app.core.guards import require
 from app.db_types import utcnow
@@ -147,9 +148,7 @@ def photo(slug: str):
         abort(410 if services.was_public(record) else 404)
     thumb = request.args.get("size") == "thumb" and record.photo_thumb_path
     path = Path(current_app.instance_path) / "uploads" / (thumb or record.photo_path)
-    if not path.is_file():
-        abort(404)
-    return send_file(path, mimetype="image/jpeg", max_age=3600)
+    return send_image(path, max_age=3600)
 
 
 @admin_bp.route("/cycles/<int:cycle_id>/publish", methods=["GET", "POST"])

@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from app.core.files import send_image
 from app.core.forms import attach_error
 from app.core.guards import require
 from app.core.markdown import render_markdown
@@ -396,7 +397,7 @@ def photo(nomination_id: int, photo_id: int):
     if match is None:
         abort(404)
     relative = match.thumb_path if request.args.get("size") == "thumb" else match.path
-    return _file_response(nomination_id, relative, "image/jpeg")
+    return send_image(upload_root() / relative, max_age=0, private=True)
 
 
 @bp.get("/<int:nomination_id>/attachments/<int:attachment_id>")

@@ -15,7 +15,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     session,
     url_for,
 )
@@ -23,6 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.permissions import can_use_staff_area
+from app.core.files import send_image
 from app.core.forms import EmptyForm
 from app.core.guards import require
 from app.extensions import db, limiter
@@ -112,10 +112,7 @@ def photo(photo_id: int):
     if found is None or found.kind is not PhotoKind.ID_PHOTO:
         abort(404)
     _public_candidate(found.nomination_id)
-    path = Path(current_app.instance_path) / "uploads" / found.thumb_path
-    if not path.is_file():
-        abort(404)
-    return send_file(path, mimetype="image/jpeg", max_age=300)
+    return send_image(Path(current_app.instance_path) / "uploads" / found.thumb_path, max_age=300)
 
 
 @admin_bp.route("/review/<int:cycle_id>", methods=["GET", "POST"])
