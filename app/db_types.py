@@ -68,3 +68,8 @@ created_at = Annotated[datetime, mapped_column(UTCDateTime, default=utcnow, null
 def enum_values(enum_cls: type[enum.Enum]) -> frozenset[str]:
     """The stored values of an enum, to test untrusted strings (3.11 `in Enum` needs members)."""
     return frozenset(member.value for member in enum_cls)
+
+
+def like_pattern(term: str) -> str:
+    """`%term%` for LIKE with ESCAPE '\\\\': the user's %, _ and \\\\ match themselves."""
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

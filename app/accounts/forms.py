@@ -7,7 +7,7 @@ from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, Stri
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from app.accounts.models import Role
-from app.core.forms import BaseForm, MultiCheckboxField
+from app.core.forms import BaseForm, MultiCheckboxField, optional_int
 
 ROLE_LABELS = {
     Role.NOMINATOR: _l("Nominating unit"),
@@ -35,12 +35,6 @@ class PasswordChangeForm(BaseForm):
     )
 
 
-def _coerce_org(value: object) -> int | None:
-    if value in (None, "", "None"):
-        return None
-    return int(value)  # type: ignore[arg-type]
-
-
 class _UserFields(BaseForm):
     display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=60)])
     roles = MultiCheckboxField(
@@ -48,7 +42,7 @@ class _UserFields(BaseForm):
         choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],
         validators=[DataRequired(message=_l("Choose at least one role."))],
     )
-    organisation_id = SelectField(_l("Organisation"), coerce=_coerce_org, validate_choice=True)
+    organisation_id = SelectField(_l("Organisation"), coerce=optional_int, validate_choice=True)
 
 
 class UserCreateForm(_UserFields):

@@ -15,6 +15,7 @@ from app.accounts import passwords
 from app.accounts.models import LoginFailure, Role, User, UserRole
 from app.audit.services import record_event
 from app.db_types import utcnow
+from app.exceptions import RefusedError
 from app.extensions import db
 from app.orgs.models import Organisation
 
@@ -22,13 +23,8 @@ USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
 MIN_PASSWORD_LENGTH = 10
 
 
-class AccountError(Exception):
-    """A refused account change; `field` names the form field the message belongs to."""
-
-    def __init__(self, message: object, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class AccountError(RefusedError):
+    """A refused account change."""
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from app.accounts.forms import _coerce_org
-from app.core.forms import BaseForm
+from app.core.forms import BaseForm, optional_int
 from app.orgs.models import OrgKind
 
 ORG_KIND_LABELS = {
@@ -28,4 +27,4 @@ class OrganisationForm(BaseForm):
         _l("Kind"),
         choices=[SelectChoice(kind.value, label) for kind, label in ORG_KIND_LABELS.items()],
     )
-    parent_id = SelectField(_l("Parent"), coerce=_coerce_org)
+    parent_id = SelectField(_l("Parent"), coerce=optional_int)

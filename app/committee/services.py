@@ -29,6 +29,7 @@ from app.committee.models import (
     Runoff,
 )
 from app.db_types import utcnow
+from app.exceptions import RefusedError
 from app.extensions import db
 from app.honors.models import HonoreeKind
 from app.nominations.models import Nomination
@@ -47,11 +48,8 @@ SHORTLIST_STATES = (
 )
 
 
-class CommitteeError(Exception):
-    def __init__(self, message: object, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
+class CommitteeError(RefusedError):
+    """A roster, ballot, conflict or results action the committee rules refuse."""
 
 
 # ----------------------------------------------------------------------------- roster

@@ -43,3 +43,11 @@ def attach_error(form: FlaskForm, field: str | None, message: object) -> None:
         target.errors = [*target.errors, str(message)]
     else:
         form.form_errors.append(str(message))
+
+
+def optional_int(value: object) -> int | None:
+    """SelectField coerce for an optional id: "" → None; junk raises ValueError, which
+    WTForms reports on the field (never a 500)."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)  # type: ignore[arg-type]

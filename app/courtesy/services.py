@@ -18,16 +18,14 @@ from app.courtesy.models import (
     HardshipLevel,
     Visit,
 )
+from app.exceptions import RefusedError
 from app.extensions import db
 from app.honors.models import Honor, HonorStatus
 from app.honors.services import on_revoke
 
 
-class LedgerError(Exception):
-    def __init__(self, message: object, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
+class LedgerError(RefusedError):
+    """A ledger entry refused (dates, amounts, revoked honoree)."""
 
 
 def issue_card(honoree_id: int, *, number: str, issued_on: date, valid_until: date, actor):

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record_event
 from app.db_types import utcnow
+from app.exceptions import RefusedError
 from app.extensions import db
 from app.honors.models import (
     GroupMember,
@@ -32,11 +33,8 @@ from app.programs.services import period_containing, transition_cycle
 from app.programs.workflow import CyclePhase
 
 
-class PublicationError(Exception):
-    def __init__(self, message: object, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
+class PublicationError(RefusedError):
+    """A publication, revocation or consent action refused."""
 
 
 def _period_bounds(cycle: Cycle) -> tuple[date, date]:

@@ -33,11 +33,12 @@ from app.core.cache import public_page
 from app.core.files import send_image
 from app.core.forms import EmptyForm
 from app.core.guards import require
-from app.db_types import utcnow
+from app.db_types import like_pattern, utcnow
 from app.extensions import db
 from app.honors import services
 from app.honors.models import Honor, Honoree, HonorStatus
 from app.honors.queries import public_honor_filter, public_honoree_or_abort
+from app.nominations.models import Nomination
 from app.notice.models import Objection, ObjectionStatus
 from app.programs.models import Cycle, Program
 from app.programs.workflow import CyclePhase, TransitionError
@@ -91,6 +92,16 @@ def transparency(program_code: str, period: str):
         .all()
     )
     likes = like_counts(cycle.id)
+    # Likes were given to nominations: map each honoree of the cycle to its nomination once.
+    nomination_of = dict(
+        db.session.execute(
+            sa.select(Nomination.honoree_id, Nomination.id).where(
+                Nomination.cycle_id == cycle.id, Nomination.honoree_id.is_not(None)
+            )
+        )
+        .tuples()
+        .all()
+    )
     return render_template(
         "honors/transparency.html",
         cycle=cycle,
@@ -102,17 +113,7 @@ def transparency(program_code: str, period: str):
         total_likes=sum(likes.values()),
         objections_received=sum(objections.values()),
         objections_upheld=objections.get(ObjectionStatus.UPHELD, 0),
-        likes_for=lambda honor: likes.get(_nomination_of(honor), 0),
-    )
-
-
-def _nomination_of(honor: Honor) -> int | None:
-    from app.nominations.models import Nomination
-
-    return db.session.scalar(
-        sa.select(Nomination.id).where(
-            Nomination.cycle_id == honor.cycle_id, Nomination.honoree_id == honor.honoree_id
-        )
+        likes_for=lambda honor: likes.get(nomination_of.get(honor.honoree_id), 0),
     )
 
 
@@ -216,7 +217,7 @@ def find_honorees():
     term = (request.args.get("q") or "").strip()[:50]
     rows = []
     if term:
-        pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = like_pattern(term)
         rows = db.session.scalars(
             sa.select(Honoree)
             .where(sa.or_(Honoree.name.like(pattern, escape="\\"), Honoree.slug == term))

@@ -18,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from app.core.forms import BaseForm, MultiCheckboxField
+from app.core.forms import BaseForm, MultiCheckboxField, optional_int
 from app.honors.models import Gender, HonoreeKind
 from app.nominations.models import Channel, ConsultedBody, ConsultResult
 from app.nominations.services import STORY_MAX
@@ -49,12 +49,6 @@ RESULT_LABELS = {
 }
 
 
-def _coerce_optional_int(value: object) -> int | None:
-    if value in (None, "", "None"):
-        return None
-    return int(value)  # type: ignore[arg-type]
-
-
 def _choices(labels: dict, blank: object | None = None) -> list[SelectChoice]:
     options = [SelectChoice(key.value, label) for key, label in labels.items()]
     return ([SelectChoice("", blank)] if blank is not None else []) + options
@@ -75,7 +69,7 @@ class NominationForm(BaseForm):
     kind = RadioField(_l("Candidate"), choices=_choices(KIND_LABELS), default="individual")
     category_id = SelectField(
         _l("Category"),
-        coerce=_coerce_optional_int,
+        coerce=optional_int,
         validators=[DataRequired(message=_l("Choose a category."))],
     )
     channel = SelectField(
@@ -98,7 +92,7 @@ class NominationForm(BaseForm):
     school = StringField(_l("School"), validators=[Optional(), Length(max=100)])
     grade = StringField(_l("Grade / class"), validators=[Optional(), Length(max=20)])
     location_id = SelectField(
-        _l("District → township → community"), coerce=_coerce_optional_int, validators=[Optional()]
+        _l("District → township → community"), coerce=optional_int, validators=[Optional()]
     )
     address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
     phone = StringField(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.db_types import like_pattern
 from app.extensions import db
 from app.honors.models import Honoree
 from app.nominations.models import Channel, Nomination
@@ -101,7 +102,7 @@ def search_registry(term: str, limit: int = 20) -> list[Honoree]:
     term = term.strip()[:50]
     if not term:
         return []
-    pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    pattern = like_pattern(term)
     stmt = (
         sa.select(Honoree)
         .options(joinedload(Honoree.district))

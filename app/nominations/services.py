@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record_event
 from app.db_types import utcnow
+from app.exceptions import RefusedError
 from app.extensions import db
 from app.honors.models import Gender, Honor, Honoree, HonoreeKind, HonorStatus
 from app.nominations import uploads
@@ -49,13 +50,8 @@ MAX_LIFE_PHOTOS = 5
 STORY_MAX = 5000
 
 
-class NominationError(Exception):
-    """A refused change; `field` names the form field the message belongs to."""
-
-    def __init__(self, message: object, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
+class NominationError(RefusedError):
+    """A nomination change refused (formats, deadline, state, uploads)."""
 
 
 class NominationRefusedError(Exception):

@@ -375,7 +375,7 @@ def registry_search():
     )
 
 
-def _file_response(nomination_id: int, relative: str, mimetype: str, download: str | None = None):
+def _file_response(relative: str, mimetype: str, download: str | None = None):
     path = upload_root() / relative
     if not path.is_file():
         abort(404)
@@ -406,4 +406,4 @@ def attachment(nomination_id: int, attachment_id: int):
     match = next((a for a in nomination.attachments if a.id == attachment_id), None)
     if match is None:
         abort(404)
-    return _file_response(nomination_id, match.path, match.content_type, match.filename)
+    return _file_response(match.path, match.content_type, match.filename)

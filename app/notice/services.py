@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.audit.services import record_event
 from app.committee import services as committee
 from app.db_types import utcnow
+from app.exceptions import RefusedError
 from app.extensions import db
 from app.nominations import uploads
 from app.nominations.models import Nomination
@@ -26,11 +27,8 @@ from app.programs.services import on_enter, precondition
 from app.programs.workflow import CyclePhase
 
 
-class NoticeError(Exception):
-    def __init__(self, message: object, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
+class NoticeError(RefusedError):
+    """An objection or its resolution refused."""
 
 
 def notice_cycles() -> list[Cycle]:

@@ -8,17 +8,15 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record_event
+from app.exceptions import RefusedError
 from app.extensions import db
 from app.orgs.models import ALLOWED_PARENTS, Organisation, OrgKind
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 
 
-class OrganisationError(Exception):
-    def __init__(self, message: object, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
+class OrganisationError(RefusedError):
+    """An organisation change the tree or the codes refuse."""
 
 
 def create_organisation(

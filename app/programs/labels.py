@@ -33,9 +33,11 @@ NOMINEE_LABELS = {
 BALLOT_LABELS = {BallotRule.APPROVAL: _l("Approval"), BallotRule.SCORE: _l("Scores")}
 
 
+# The code names of these enums are all distinct (a test keeps it so): one table serves all.
+TABLES = (PHASE_LABELS, LEVEL_LABELS, CADENCE_LABELS, NOMINEE_LABELS, BALLOT_LABELS)
+LABELS = {key: text for table in TABLES for key, text in table.items()}
+
+
 def label(value: object) -> str:
     """The UI word for any enum value above (falls back to the code name)."""
-    for table in (PHASE_LABELS, LEVEL_LABELS, CADENCE_LABELS, NOMINEE_LABELS, BALLOT_LABELS):
-        if value in table and type(value) in {type(k) for k in table}:
-            return str(table[value])
-    return str(value)
+    return str(LABELS.get(value, value))

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record_event
 from app.db_types import utcnow
+from app.exceptions import RefusedError
 from app.extensions import db
 from app.honors.models import AwardKind, Honor, Honoree, HonorSource, HonorStatus
 from app.honors.services import bump_public_version
@@ -17,11 +18,8 @@ from app.programs.models import Program
 from app.promotions.models import Promotion, PromotionStatus
 
 
-class PromotionError(Exception):
-    def __init__(self, message: object, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
+class PromotionError(RefusedError):
+    """A recommendation or outcome refused."""
 
 
 def recommend(

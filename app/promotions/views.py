@@ -13,7 +13,7 @@ from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.accounts.permissions import can_use_staff_area
-from app.core.forms import BaseForm, attach_error
+from app.core.forms import BaseForm, attach_error, optional_int
 from app.core.guards import require
 from app.extensions import db
 from app.honors.models import AwardKind, Honoree
@@ -32,15 +32,11 @@ OUTCOME_LABELS = {
 }
 
 
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
 class RecommendForm(BaseForm):
     program_id = SelectField(_l("Recommend to"), coerce=int)
     batch_label = StringField(_l("Batch"), validators=[DataRequired(), Length(max=40)])
     recommended_on = DateField(_l("Date"), validators=[DataRequired()], default=date.today)
-    category_id = SelectField(_l("Category"), coerce=_optional_int, validators=[Optional()])
+    category_id = SelectField(_l("Category"), coerce=optional_int, validators=[Optional()])
 
 
 class OutcomeForm(BaseForm):
@@ -69,7 +65,7 @@ class ExternalHonorForm(BaseForm):
     period = StringField(_l("Period label"), validators=[DataRequired(), Length(max=30)])
     start = DateField(_l("Period start"), validators=[DataRequired()])
     end = DateField(_l("Period end"), validators=[DataRequired()])
-    category_id = SelectField(_l("Category"), coerce=_optional_int, validators=[Optional()])
+    category_id = SelectField(_l("Category"), coerce=optional_int, validators=[Optional()])
 
 
 def _choices(form) -> None:

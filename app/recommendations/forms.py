@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from app.core.forms import BaseForm
-from app.nominations.forms import KIND_LABELS, _coerce_optional_int
+from app.core.forms import BaseForm, optional_int
+from app.nominations.forms import KIND_LABELS
 
 
 class RecommendForm(BaseForm):
@@ -27,7 +27,7 @@ class RecommendForm(BaseForm):
     candidate_name = StringField(
         _l("Name of the person or group"), validators=[DataRequired(), Length(max=100)]
     )
-    district_id = SelectField(_l("District"), coerce=_coerce_optional_int, validators=[Optional()])
+    district_id = SelectField(_l("District"), coerce=optional_int, validators=[Optional()])
     unit = StringField(_l("Work unit or village"), validators=[Optional(), Length(max=100)])
     headline = StringField(
         _l("In one sentence: what did they do?"), validators=[DataRequired(), Length(max=70)]
@@ -54,17 +54,17 @@ class RecommendForm(BaseForm):
 class AcceptForm(BaseForm):
     cycle_id = SelectField(
         _l("Cycle"),
-        coerce=_coerce_optional_int,
+        coerce=optional_int,
         validators=[DataRequired(message=_l("Choose a cycle."))],
     )
     category_id = SelectField(
         _l("Category"),
-        coerce=_coerce_optional_int,
+        coerce=optional_int,
         validators=[DataRequired(message=_l("Choose a category."))],
     )
     organisation_id = SelectField(
         _l("Forward to organisation"),
-        coerce=_coerce_optional_int,
+        coerce=optional_int,
         validators=[DataRequired(message=_l("Choose an organisation."))],
     )
 

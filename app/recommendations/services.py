@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record_event
 from app.db_types import utcnow
+from app.exceptions import RefusedError
 from app.extensions import db
 from app.honors.models import HonoreeKind
 from app.nominations import services as nomination_services
@@ -18,11 +19,8 @@ from app.privacy import crypto
 from app.programs.models import Category, Cycle
 
 
-class RecommendationError(Exception):
-    def __init__(self, message: object, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
+class RecommendationError(RefusedError):
+    """A moderation action refused."""
 
 
 def file_recommendation(

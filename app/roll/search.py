@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from app.db_types import like_pattern
 from app.honors.models import Honoree
 
 FTS_TABLE = "honoree_fts"
@@ -73,10 +74,6 @@ def _before_drop(target, connection, **_kw) -> None:
     drop_index(connection)
 
 
-def _like_pattern(term: str) -> str:
-    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def matching_honorees(term: str, dialect: str) -> sa.Select:
     """(honoree id, rank) of records matching `term`; lower rank is better."""
     if dialect == "sqlite" and len(term) >= 3:
@@ -90,7 +87,7 @@ def matching_honorees(term: str, dialect: str) -> sa.Select:
             .select_from(fts)
             .where(sa.literal_column(FTS_TABLE).op("MATCH")(quoted))
         )
-    pattern = _like_pattern(term)
+    pattern = like_pattern(term)
     like = (
         (lambda col: col.ilike(pattern, escape="\\"))
         if dialect != "sqlite"

@@ -6,31 +6,23 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, Form, IntegerField, SelectChoice, SelectField
 from wtforms.validators import NumberRange, Optional
 
+from app.core.forms import optional_int
 from app.nominations.forms import CHANNEL_LABELS
 from app.nominations.services import STATE_LABELS
-
-
-def _optional_int(value: object) -> int | None:
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
 
 
 class QueueFilterForm(Form):
     """Filters live in the URL so a filtered queue can be bookmarked and exported."""
 
-    cycle_id = SelectField(_l("Cycle"), coerce=_optional_int, validate_choice=False)
+    cycle_id = SelectField(_l("Cycle"), coerce=optional_int, validate_choice=False)
     state = SelectField(
         _l("Status"),
         choices=[SelectChoice("", _l("All"))]
         + [SelectChoice(s.value, label) for s, label in STATE_LABELS.items() if s != "draft"],
         validate_choice=False,
     )
-    district_id = SelectField(_l("District"), coerce=_optional_int, validate_choice=False)
-    category_id = SelectField(_l("Category"), coerce=_optional_int, validate_choice=False)
+    district_id = SelectField(_l("District"), coerce=optional_int, validate_choice=False)
+    category_id = SelectField(_l("Category"), coerce=optional_int, validate_choice=False)
     channel = SelectField(
         _l("Channel"),
         choices=[SelectChoice("", _l("All"))]
