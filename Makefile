@@ -8,17 +8,20 @@ PO_FILES := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 5000
-# The same server settings serve `make run` and the benchmark.
-GUNICORN_OPTS ?= --workers 2 --threads 4 --worker-class gthread --bind $(HOST):$(PORT) \
+# The same server settings serve `make run` and the benchmark (which binds its own ports).
+GUNICORN_SERVER_OPTS := --workers 2 --threads 4 --worker-class gthread \
 	--access-logfile - --forwarded-allow-ips 127.0.0.1
+GUNICORN_OPTS ?= $(GUNICORN_SERVER_OPTS) --bind $(HOST):$(PORT)
 
-.PHONY: help install instance-db run dev test test-pg test-browser lint translations messages ci clean browser-deps
+.PHONY: help install instance-db run dev test test-pg test-browser lint translations messages ci clean browser-deps bench bench-deps report
 
 help:
 	@echo "make run    - install, migrate, load the demo data and serve at http://$(HOST):$(PORT)"
 	@echo "make test   - install and run the whole test suite (SQLite)"
 	@echo "make dev    - the same data, Flask's debug server with reload"
 	@echo "make lint   - ruff"
+	@echo "make bench  - benchmark (synthetic 100k registry, wrk); results in bench/README.md"
+	@echo "make report - the figures of the last test, CI and bench runs in one table"
 	@echo "make messages - extract strings and update the message catalogs"
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -67,6 +70,19 @@ lint: install
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+
+# Benchmark (not part of `make test`): synthetic 100k registry, gunicorn vs hello-world under
+# wrk; DATABASE_URL=postgresql://... runs it on PostgreSQL (that database is wiped).
+BENCH_HONOREES ?= 100000
+bench-deps: install
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+
+bench: bench-deps
+	GUNICORN_SERVER_OPTS="$(GUNICORN_SERVER_OPTS)" $(BIN)/python bench/run.py --honorees $(BENCH_HONOREES)
+
+# One table of the figures the suites and the benchmark recorded (.ci/artifacts/figures).
+report: install
+	$(BIN)/python bench/report.py
 
 ci:
 	.ci/run

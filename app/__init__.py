@@ -21,6 +21,13 @@ def create_app(config: Config | type[Config] | None = None, **overrides: Any) ->
     app.config.from_object(config)
     app.config.update(overrides)
     app.json.ensure_ascii = False  # open data in readable Chinese (UTF-8)
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind nginx: take the client address and scheme from that many proxies' headers
+        # (rate limits and like rules key on the address). Never trusted without a proxy.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from app.core.converters import BoundedIntConverter
 

@@ -45,6 +45,9 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # Number of reverse proxies (nginx) in front of gunicorn whose X-Forwarded-* headers
+    # are trusted; 0 (the default) ignores those headers, which a client could forge.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -55,8 +58,9 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 8 * 3600
 
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead; forms stay usable all day
-    # Whole request: 1 ID photo + 5 life photos (10 MB each) + attachments fit in one form.
-    MAX_CONTENT_LENGTH = 80 * 1024 * 1024
+    # Whole request: the ID photo and a few life photos (10 MB each) still fit in one form;
+    # anything larger is refused with 413 before it is read.
+    MAX_CONTENT_LENGTH = 40 * 1024 * 1024
 
     BABEL_DEFAULT_LOCALE = "zh"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
@@ -89,6 +93,9 @@ class Config:
     CACHE_DEFAULT_TIMEOUT = 300
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "moving-window"
+    # Redis down: limits fall back to each process's memory instead of failing the request.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
 
     def __init__(self) -> None:
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or _secret_from_instance(

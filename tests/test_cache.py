@@ -75,3 +75,28 @@ def test_entry_expires_at_next_scheduled_release(app):
         timeout = page_cache._seconds_to_next_release(utcnow(), 300)
         assert 80 <= timeout <= 90
         assert page_cache._seconds_to_next_release(utcnow() + timedelta(days=1), 300) == 300
+
+
+def test_aggregates_are_computed_once_per_public_version(app, login_as):
+    """Logged-in pages skip the page cache but not the per-version aggregates."""
+    _seed(app)
+    calls = []
+    with app.test_request_context():
+        first = page_cache.memoized("probe", lambda: calls.append(1) or len(calls))
+        again = page_cache.memoized("probe", lambda: calls.append(1) or len(calls))
+        assert first == again == 1
+        services.bump_public_version()  # a publication in the same request
+        assert page_cache.memoized("probe", lambda: calls.append(1) or len(calls)) == 2
+        db.session.rollback()
+
+
+def test_roll_total_follows_a_publication(app, login_as):
+    staff = login_as(Role.STAFF)
+    _seed(app)
+    assert staff.get("/api/v1/honorees").get_json()["total"] == 1
+    with app.app_context():
+        program = factories.make_program(code="second")
+        factories.make_honor(factories.make_honoree(name="新好人", slug="cache-2"), program)
+        services.bump_public_version()
+        db.session.commit()
+    assert staff.get("/api/v1/honorees").get_json()["total"] == 2

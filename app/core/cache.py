@@ -3,16 +3,23 @@
 Anonymous GETs only (logged-in pages carry personal navigation). An entry never outlives
 the next scheduled release, so a scheduled publication appears on time. Every cached
 response has an ETag and Last-Modified and answers conditional requests with 304.
+
+`memoized` keeps values derived from the public data (headline figures, statistics
+tables, roll totals) under the same version, for pages and callers the page cache does
+not cover (logged-in visitors, every distinct roll URL), so an aggregate over the whole
+registry is computed once per publication, not once per page.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
+from typing import TypeVar
 
 import sqlalchemy as sa
-from flask import Response, current_app, make_response, request, session
+from flask import Response, current_app, g, has_app_context, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -21,15 +28,38 @@ from app.extensions import cache, db
 from app.honors.models import Honor, HonorStatus, PublicDataVersion
 
 CACHEABLE_STATUS = {200}
+T = TypeVar("T")
 
 
 def public_version() -> tuple[int, datetime | None]:
+    """The public data version, read once per request."""
+    if "public_version" in g:
+        return g.public_version
     row = db.session.execute(
         sa.select(PublicDataVersion.version, PublicDataVersion.changed_at).where(
             PublicDataVersion.id == 1
         )
     ).first()
-    return (row[0], row[1]) if row else (0, None)
+    g.public_version = (row[0], row[1]) if row else (0, None)
+    return g.public_version
+
+
+def forget_public_version() -> None:
+    if has_app_context():
+        g.pop("public_version", None)
+
+
+def memoized(name: str, compute: Callable[[], T], *parts: object) -> T:
+    """`compute()`, kept until the public data changes (or the next scheduled release)."""
+    version, _changed_at = public_version()
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+    key = f"data:{version}:{name}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        timeout = _seconds_to_next_release(utcnow(), current_app.config["CACHE_DEFAULT_TIMEOUT"])
+        cache.set(key, value, timeout=timeout)
+    return value
 
 
 def _seconds_to_next_release(now: datetime, default: int) -> int:
@@ -41,6 +71,15 @@ def _seconds_to_next_release(now: datetime, default: int) -> int:
     if upcoming is None:
         return default
     return max(1, min(default, int((upcoming - now).total_seconds())))
+
+
+def _cache_call(method: str, *args, **kwargs):
+    """A cache operation; an unreachable cache (Redis down) serves pages uncached."""
+    try:
+        return getattr(cache, method)(*args, **kwargs)
+    except Exception as error:  # noqa: BLE001 - any backend failure: serve without the cache
+        current_app.logger.warning("page cache unavailable: %s", error.__class__.__name__)
+        return None
 
 
 def _cacheable() -> bool:
@@ -58,7 +97,7 @@ def public_page(view):
             return view(*args, **kwargs)
         version, changed_at = public_version()
         key = f"page:{version}:{get_locale()}:{request.full_path}"
-        entry = cache.get(key)
+        entry = _cache_call("get", key)
         if entry is None:
             response = make_response(view(*args, **kwargs))
             if response.status_code not in CACHEABLE_STATUS or response.direct_passthrough:
@@ -75,7 +114,7 @@ def public_page(view):
             timeout = _seconds_to_next_release(
                 utcnow(), current_app.config["CACHE_DEFAULT_TIMEOUT"]
             )
-            cache.set(key, entry, timeout=timeout)
+            _cache_call("set", key, entry, timeout=timeout)
         response = Response(entry["body"], mimetype=entry["mimetype"], headers=entry["headers"])
         response.set_etag(entry["etag"])
         if changed_at is not None:

@@ -26,3 +26,20 @@ def demo_command() -> None:
         click.echo("demo data loaded: " + ", ".join(f"{k} {v}" for k, v in created.items() if v))
     else:
         click.echo("demo data already present; nothing changed")
+
+
+@honors_cli.command("synth")
+@click.option("--honorees", type=click.IntRange(1, 10_000_000), default=100_000, show_default=True)
+@click.option("--seed", type=int, default=2026, show_default=True)
+def synth_command(honorees: int, seed: int) -> None:
+    """Build a synthetic registry for benchmarks: the demo data plus N honorees."""
+    from app.demo.services import load_demo
+    from app.demo.synth import synthesize
+
+    upload_root = Path(current_app.instance_path) / "uploads"
+    load_demo(upload_root=upload_root, receipt_secret=current_app.config["SECRET_KEY"])
+    db.session.commit()
+    with click.progressbar(length=honorees, label="synthetic honorees") as bar:
+        created = synthesize(honorees, upload_root=upload_root, seed=seed, progress=bar.update)
+    db.session.commit()
+    click.echo("synthetic data: " + ", ".join(f"{k} {v}" for k, v in created.items()))

@@ -154,6 +154,8 @@ class Honor(db.Model):
     category: Mapped[Category | None] = relationship()
 
     __table_args__ = (
+        # The roll's order (newest period first): pages walk this index, no sort of the table.
+        sa.Index("ix_honors_roll_order", "period_start", "id"),
         sa.UniqueConstraint("honoree_id", "program_id", "period_label", "award"),
         sa.CheckConstraint("period_start <= period_end", name="period_order"),
         sa.CheckConstraint(

@@ -62,7 +62,13 @@ def _count_by_program(since: date | None = None) -> Counter[tuple[str, AwardKind
 
 
 def headline_figures() -> HeadlineFigures:
-    """The figures the city reports (SPEC §1), computed from published honors."""
+    """The figures the city reports (SPEC §1), once per version of the public data."""
+    from app.core.cache import memoized
+
+    return memoized("headline-figures", _headline_figures)
+
+
+def _headline_figures() -> HeadlineFigures:
     counts = _count_by_program()
     china = _count_by_program(since=CHINA_LIST_SINCE)
     person, group = HonoreeKind.INDIVIDUAL, HonoreeKind.GROUP

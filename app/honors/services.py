@@ -248,6 +248,8 @@ def json_ld(honoree: Honoree, honors: list[Honor], url: str, image: str | None) 
 
 def bump_public_version(now: datetime | None = None) -> int:
     """Invalidate every cached public page (publication, revocation, public edits)."""
+    from app.core.cache import forget_public_version
+
     row = db.session.scalar(
         sa.select(PublicDataVersion).where(PublicDataVersion.id == 1).with_for_update()
     )
@@ -257,4 +259,5 @@ def bump_public_version(now: datetime | None = None) -> int:
     row.version += 1
     row.changed_at = now or utcnow()
     db.session.flush()
+    forget_public_version()  # the version this request remembered is stale now
     return row.version

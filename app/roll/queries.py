@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from markupsafe import Markup, escape
 from sqlalchemy.orm import contains_eager, joinedload
 
+from app.core.cache import memoized
 from app.extensions import db
 from app.honors.models import Honor, Honoree, HonoreeKind
 from app.honors.queries import public_honor_filter
@@ -91,7 +92,11 @@ def roll_page(filters: RollFilters, page: int = 1, per_page: int = PER_PAGE) -> 
         matches = matching_honorees(filters.q, db.engine.dialect.name).subquery()
         stmt = stmt.join(matches, matches.c.honoree_id == Honoree.id)
         order = [matches.c.rank.asc(), *order]
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    total = memoized(
+        "roll-total",
+        lambda: db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())),
+        filters,
+    )
     pages = max(1, math.ceil(total / per_page))
     page = min(max(page, 1), pages)
     items = list(

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, render_template
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from app.core.cache import public_page
+from app.core.cache import memoized, public_page
 from app.honors.models import Gender, HonoreeKind
 from app.honors.queries import headline_figures
 from app.programs.labels import LEVEL_LABELS
@@ -32,7 +32,12 @@ GENDER_LABELS = {Gender.MALE: _l("Male"), Gender.FEMALE: _l("Female"), None: _l(
 
 
 def _tables() -> dict[str, queries.Table]:
+    """Every statistics table, once per version of the public data and language."""
     lang = "en" if str(get_locale()).startswith("en") else "zh"
+    return memoized("stats-tables", lambda: _compute_tables(lang), lang)
+
+
+def _compute_tables(lang: str) -> dict[str, queries.Table]:
     return {
         "program": queries.by_program(lang),
         "level": queries.by_level(LEVEL_LABELS),
@@ -51,7 +56,7 @@ def index():
     return render_template(
         "stats/index.html",
         figures=headline_figures(),
-        streak=queries.national_streak(),
+        streak=memoized("national-streak", queries.national_streak),
         tables=_tables(),
         titles=TITLES,
     )
