@@ -16,6 +16,7 @@ Exact arithmetic (Fraction) throughout, so ties are real ties and thresholds are
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -117,6 +118,31 @@ def _weighted_mean(scores: Mapping[str, int], criteria: Mapping[str, Fraction]) 
     )
 
 
+def _integer_weights(criteria: Mapping[str, Fraction]) -> tuple[dict[str, int], int] | None:
+    """The criteria weights scaled to integers over a common denominator (same ratios), and
+    their sum: a weighted mean is then one integer sum over one integer, exactly."""
+    if not criteria:
+        return None
+    denominator = math.lcm(*(Fraction(w).denominator for w in criteria.values()))
+    weights = {c: int(Fraction(w) * denominator) for c, w in criteria.items()}
+    return weights, sum(weights.values())
+
+
+def _mean_mark(
+    sheets: list[Mapping[str, int]],
+    criteria: Mapping[str, Fraction],
+    integer_weights: tuple[dict[str, int], int] | None,
+) -> Fraction:
+    """Mean over ballots of each ballot's weighted mean score (0 without ballots)."""
+    if not sheets:
+        return Fraction(0)
+    if integer_weights is None or integer_weights[1] == 0:
+        return sum((_weighted_mean(s, criteria) for s in sheets), Fraction(0)) / len(sheets)
+    weights, total_weight = integer_weights
+    points = sum(s.get(c, 0) * w for s in sheets for c, w in weights.items())
+    return Fraction(points, total_weight * len(sheets))
+
+
 def tally(
     candidates: Sequence[Candidate],
     ballots: Sequence[Ballot],
@@ -129,6 +155,7 @@ def tally(
     cast = len(ballots)
     needed = quorum_needed(roster_size, settings.quorum)
     most_likes = max((c.likes for c in candidates), default=0)
+    integer_weights = _integer_weights(settings.criteria)
     scored: list[tuple[Candidate, dict]] = []
     for candidate in candidates:
         eligible = [b for b in ballots if (b.member_id, candidate.id) not in recusals]
@@ -139,14 +166,10 @@ def tally(
             share = Fraction(approvals, len(eligible)) if eligible else Fraction(0)
             above = approvals * 2 > len(eligible) if settings.majority_required else True
         else:
-            marks = [
-                _weighted_mean(b.scores[candidate.id], settings.criteria)
-                for b in eligible
-                if candidate.id in b.scores
-            ]
-            mean = sum(marks, Fraction(0)) / len(marks) if marks else Fraction(0)
+            sheets = [b.scores[candidate.id] for b in eligible if candidate.id in b.scores]
+            mean = _mean_mark(sheets, settings.criteria, integer_weights)
             share = mean / MAX_SCORE
-            above = bool(marks) and mean >= settings.min_mean_score
+            above = bool(sheets) and mean >= settings.min_mean_score
         public = Fraction(candidate.likes, most_likes) if most_likes else Fraction(0)
         weight = settings.public_weight
         combined = share * (1 - weight) + public * weight

@@ -181,3 +181,24 @@ def test_collectives_fill_their_own_quota():
     assert sorted(result.winners) == [1, 2, 10]
     assert outcome(result, 3) is Outcome.NOT_SELECTED
     assert outcome(result, 11) is Outcome.BELOW_THRESHOLD
+
+
+def test_integer_weighted_mean_equals_the_fraction_definition():
+    """The fast path (integer weights over a common denominator) is exact."""
+    import random
+    from fractions import Fraction
+
+    from app.committee.tally import _integer_weights, _mean_mark, _weighted_mean
+
+    rng = random.Random(3)
+    for _ in range(200):
+        criteria = {
+            f"c{i}": Fraction(rng.randint(1, 9), rng.randint(1, 7))
+            for i in range(rng.randint(1, 4))
+        }
+        sheets = [
+            {c: rng.randint(0, 10) for c in criteria if rng.random() < 0.9}
+            for _ in range(rng.randint(1, 12))
+        ]
+        expected = sum((_weighted_mean(s, criteria) for s in sheets), Fraction(0)) / len(sheets)
+        assert _mean_mark(sheets, criteria, _integer_weights(criteria)) == expected
