@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 import sqlalchemy as sa
 from flask import Blueprint, Response, render_template, request
 
@@ -14,6 +11,7 @@ from app.extensions import db
 from app.honors.models import HonoreeKind
 from app.orgs import queries as org_queries
 from app.programs.models import Category, Level, Program
+from app.roll.exports import roll_csv, roll_records
 from app.roll.queries import MAX_TERM, RollFilters, highlight, plain, roll_page
 
 bp = Blueprint("roll", __name__)
@@ -68,49 +66,8 @@ def index():
 @public_page
 def export_csv():
     """The public roll as CSV (public fields only), with the same filters."""
-    filters = filters_from(request.args)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "slug",
-            "name",
-            "kind",
-            "program",
-            "level",
-            "period",
-            "category",
-            "district",
-            "unit",
-            "headline",
-            "published_at",
-        ]
-    )
-    page = 1
-    while True:
-        result = roll_page(filters, page, per_page=500)
-        for honor in result.items:
-            honoree = honor.honoree
-            writer.writerow(
-                [
-                    honoree.slug,
-                    honoree.name,
-                    honoree.kind.value,
-                    honor.program.code,
-                    honor.program.level.value,
-                    honor.period_label,
-                    honor.category.code if honor.category else "",
-                    honoree.district.name if honoree.district else "",
-                    honoree.unit or "",
-                    honoree.headline,
-                    honor.published_at.isoformat() if honor.published_at else "",
-                ]
-            )
-        if page >= result.pages:
-            break
-        page += 1
     return Response(
-        "\ufeff" + out.getvalue(),
+        roll_csv(roll_records(filters_from(request.args))),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=luohe-roll.csv"},
     )
