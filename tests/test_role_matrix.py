@@ -12,6 +12,7 @@ import re
 import pytest
 
 from app.accounts.models import Role
+from tests.figures import record
 
 OK = {200, 404, 410}
 LOGIN = {302}
@@ -80,6 +81,7 @@ def test_every_get_route_answers_as_the_matrix_says(app, clients):
             elif allowed is LOGIN and "/login" not in response.headers.get("Location", ""):
                 wrong.append((url, who, "redirect not to login"))
     assert wrong == [], wrong
+    record("routes", get_routes=len(urls), role_matrix_cells=len(urls) * len(WHO))
 
 
 def test_matrix_covers_staff_and_admin_routes(app):
