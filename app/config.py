@@ -91,6 +91,9 @@ class Config:
     UPLOAD_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
     CACHE_DEFAULT_TIMEOUT = 300
+    # Seconds a process trusts the public data version it read (the page cache's key)
+    # before reading it again: other processes show a publication at most this late.
+    PUBLIC_VERSION_TTL = float(os.environ.get("PUBLIC_VERSION_TTL", "1"))
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "moving-window"
     # Redis down: limits fall back to each process's memory instead of failing the request.
@@ -115,6 +118,7 @@ class TestConfig(Config):
     ARGON2_MEMORY_COST = 8
     ARGON2_PARALLELISM = 1
     RATELIMIT_ENABLED = True
+    PUBLIC_VERSION_TTL = 0.0  # tests publish and look at once
 
     def __init__(self) -> None:
         self.SQLALCHEMY_DATABASE_URI = normalize_database_url(

@@ -1,14 +1,17 @@
 """SQL statements per request, counted in-process on the benchmark's database.
 
-Prints one JSON object: {label: {"cold": n, "warm": n}} where cold is the first hit after
-the page cache was emptied (a publication) and warm the hit after it. Run by bench/run.py
-with the benchmark's environment (DATABASE_URL, HONORS_INSTANCE_PATH, SECRET_KEY).
+Prints one JSON object: {label: {"cold": n, "warm": n, "cold_ms": t}} where cold is the
+first hit after a publication (page cache and per-version aggregates emptied: the first
+visitor after a release pays for them) and warm the hit after it; cold_ms its latency.
+Run by bench/run.py with the benchmark's environment (DATABASE_URL, HONORS_INSTANCE_PATH,
+SECRET_KEY).
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 
 from sqlalchemy import event
@@ -58,11 +61,15 @@ def main(endpoints: dict[str, str]) -> dict[str, dict[str, int]]:
     for label, path in endpoints.items():
         with app.app_context():
             cache.clear()
-        results[label] = {"cold": counted(get, path), "warm": counted(get, path)}
+        started = time.perf_counter()
+        cold = counted(get, path)
+        cold_ms = round((time.perf_counter() - started) * 1000, 1)
+        results[label] = {"cold": cold, "warm": counted(get, path), "cold_ms": cold_ms}
 
     _token, likes = like_requests(get)
     path, body = likes[0]
     results["like POST"] = {"cold": counted(post, path, body), "warm": counted(post, path, body)}
+    # (the second like of the same candidate is refused: the visitor already liked it)
 
     member = app.test_client()
     member_get, member_post = client_calls(member)

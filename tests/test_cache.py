@@ -100,3 +100,34 @@ def test_roll_total_follows_a_publication(app, login_as):
         services.bump_public_version()
         db.session.commit()
     assert staff.get("/api/v1/honorees").get_json()["total"] == 2
+
+
+def test_public_version_is_reread_after_its_ttl(app, monkeypatch):
+    """A process trusts the version it read for PUBLIC_VERSION_TTL seconds; its own
+    publications are seen at once, another process's once the TTL has run out."""
+    import sqlalchemy as sa
+
+    from app.honors.models import PublicDataVersion
+
+    _seed(app)
+    monkeypatch.setitem(app.config, "PUBLIC_VERSION_TTL", 60)
+    clock = [1000.0]
+    monkeypatch.setattr(page_cache.time, "monotonic", lambda: clock[0])
+    with app.test_request_context():
+        seen = page_cache.public_version()[0]
+    with app.app_context():  # another process bumps: no forget in this one
+        db.session.execute(
+            sa.update(PublicDataVersion).values(version=PublicDataVersion.version + 1)
+        )
+        db.session.commit()
+    with app.test_request_context():
+        assert page_cache.public_version()[0] == seen
+    clock[0] += 61
+    with app.test_request_context():
+        assert page_cache.public_version()[0] == seen + 1
+    with app.test_request_context():
+        services.bump_public_version()  # this process publishes: seen at once
+        db.session.commit()
+    with app.test_request_context():
+        assert page_cache.public_version()[0] == seen + 2
+    app.extensions.pop(page_cache.VERSION_MEMO, None)

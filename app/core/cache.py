@@ -13,6 +13,7 @@ registry is computed once per publication, not once per page.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
@@ -28,12 +29,20 @@ from app.extensions import cache, db
 from app.honors.models import Honor, HonorStatus, PublicDataVersion
 
 CACHEABLE_STATUS = {200}
+VERSION_MEMO = "honors_public_version"
 T = TypeVar("T")
 
 
 def public_version() -> tuple[int, datetime | None]:
-    """The public data version, read once per request."""
+    """The public data version: read once per request, and at most once per
+    PUBLIC_VERSION_TTL seconds per process (other processes see a publication that late)."""
     if "public_version" in g:
+        return g.public_version
+    ttl = current_app.config["PUBLIC_VERSION_TTL"]
+    now = time.monotonic()
+    remembered = current_app.extensions.get(VERSION_MEMO)
+    if ttl and remembered is not None and remembered[0] > now:
+        g.public_version = remembered[1]
         return g.public_version
     row = db.session.execute(
         sa.select(PublicDataVersion.version, PublicDataVersion.changed_at).where(
@@ -41,12 +50,16 @@ def public_version() -> tuple[int, datetime | None]:
         )
     ).first()
     g.public_version = (row[0], row[1]) if row else (0, None)
+    if ttl:
+        current_app.extensions[VERSION_MEMO] = (now + ttl, g.public_version)
     return g.public_version
 
 
 def forget_public_version() -> None:
+    """After a bump: this request and this process read the new version at once."""
     if has_app_context():
         g.pop("public_version", None)
+        current_app.extensions.pop(VERSION_MEMO, None)
 
 
 def memoized(name: str, compute: Callable[[], T], *parts: object) -> T:
