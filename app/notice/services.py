@@ -23,7 +23,7 @@ from app.nominations.workflow import Actor, NominationState
 from app.notice.models import Objection, ObjectionStatus
 from app.privacy import crypto
 from app.programs.models import Cycle
-from app.programs.services import on_enter, precondition
+from app.programs.services import precondition
 from app.programs.workflow import CyclePhase
 
 
@@ -57,18 +57,9 @@ def in_notice(cycle: Cycle) -> list[Nomination]:
 
 
 def notice_end(nomination: Nomination) -> datetime | None:
+    """A candidate's notice runs with the cycle's (which staff may move in the phase dates);
+    only a promoted replacement has a period of its own (`Nomination.notice_ends_at`)."""
     return nomination.notice_ends_at or nomination.cycle.notice_ends_at
-
-
-@on_enter(CyclePhase.NOTICE)
-def _start_notice(cycle: Cycle, now: datetime, actor) -> None:
-    """Every selected candidate's notice runs with the cycle's (set when entering notice)."""
-    for nomination in db.session.scalars(
-        sa.select(Nomination).where(
-            Nomination.cycle_id == cycle.id, Nomination.state == NominationState.IN_NOTICE
-        )
-    ):
-        nomination.notice_ends_at = cycle.notice_ends_at
 
 
 def file_objection(
