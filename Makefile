@@ -63,6 +63,14 @@ browser-deps: install
 test-browser: browser-deps
 	HONORS_BROWSER_TESTS=1 $(BIN)/python -m pytest -q tests/browser
 
+# Real gunicorn servers (GUNICORN_SERVER_OPTS) on SQLite and PostgreSQL, with Redis: exact
+# counts under concurrency, kill -9 of workers, a locked database, Redis down, backups while
+# writing, two instances. Creates and drops its own databases (honors_rel_*) and uses Redis
+# db 14; not part of `make test` (.ci/run runs it).
+.PHONY: test-reliability
+test-reliability: install
+	HONORS_RELIABILITY_TESTS=1 $(BIN)/python -m pytest -q tests/reliability
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -131,9 +131,15 @@ def ballot(cycle_id: int):
     )
 
 
+# Retrying stops after this long: a database locked for longer (SQLite waits 5 s per try)
+# answers the 503 page at once instead of holding the request for minutes.
+BALLOT_RETRY_SECONDS = 5
+
+
 def _submit_with_retry(cycle_id: int, member_id: int, data: services.BallotInput) -> str:
     """Submit and commit; a concurrent submission of the same member (SQLite's busy
     snapshot, a lost insert race) is retried from a fresh transaction."""
+    deadline = time.monotonic() + BALLOT_RETRY_SECONDS
     for attempt in range(30):
         cycle = db.session.get(Cycle, cycle_id)
         member = db.session.get(CommitteeMember, member_id)
@@ -144,8 +150,10 @@ def _submit_with_retry(cycle_id: int, member_id: int, data: services.BallotInput
             receipt = ballot.receipt
             db.session.commit()
             return receipt
-        except (OperationalError, IntegrityError):
+        except (OperationalError, IntegrityError) as error:
             db.session.rollback()
+            if isinstance(error, OperationalError) and time.monotonic() >= deadline:
+                raise  # the error handler answers 503
             time.sleep(random.uniform(0.005, 0.03) * min(attempt + 1, 10))  # noqa: S311
     raise services.CommitteeError(_l("The ballot could not be saved; please try again."))
 

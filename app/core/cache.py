@@ -67,11 +67,11 @@ def memoized(name: str, compute: Callable[[], T], *parts: object) -> T:
     version, _changed_at = public_version()
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
     key = f"data:{version}:{name}:{digest}"
-    value = cache.get(key)
+    value = _cache_call("get", key)
     if value is None:
         value = compute()
         timeout = _seconds_to_next_release(utcnow(), current_app.config["CACHE_DEFAULT_TIMEOUT"])
-        cache.set(key, value, timeout=timeout)
+        _cache_call("set", key, value, timeout=timeout)
     return value
 
 
@@ -87,7 +87,8 @@ def _seconds_to_next_release(now: datetime, default: int) -> int:
 
 
 def _cache_call(method: str, *args, **kwargs):
-    """A cache operation; an unreachable cache (Redis down) serves pages uncached."""
+    """A cache operation; an unreachable cache (Redis down) serves pages and values
+    uncached instead of failing the request."""
     try:
         return getattr(cache, method)(*args, **kwargs)
     except Exception as error:  # noqa: BLE001 - any backend failure: serve without the cache

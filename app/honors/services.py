@@ -141,6 +141,7 @@ def publish_cycle(
             nomination, NominationState.HONORED, actor=actor, actor_kind=Actor.SYSTEM
         )
     db.session.flush()
+    bump_public_version(now)  # cached public pages show the new honorees at once
     record_event(
         "cycle.published",
         actor=actor,
