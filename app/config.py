@@ -108,6 +108,10 @@ class Config:
         # Public pages are cached per data version: in-process, or shared through Redis.
         self.CACHE_TYPE = "RedisCache" if self.REDIS_URL else "SimpleCache"
         self.CACHE_REDIS_URL = self.REDIS_URL
+        # A Redis that hangs instead of refusing must not hold requests: short timeouts.
+        redis_timeouts = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
+        self.CACHE_OPTIONS = dict(redis_timeouts) if self.REDIS_URL else {}
+        self.RATELIMIT_STORAGE_OPTIONS = dict(redis_timeouts) if self.REDIS_URL else {}
         self.CACHE_KEY_PREFIX = "honors:"
 
 
