@@ -148,7 +148,7 @@ class Client:
         self.port, self.address, self.cookie = port, address, ""
 
     def _send(self, method: str, path: str, body: str | None = None) -> tuple[int, str]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
         headers = {"X-Forwarded-For": self.address}
         if self.cookie:
             headers["Cookie"] = self.cookie
@@ -190,6 +190,14 @@ def start_server(spec: str, port: int, env: dict[str, str], log: Path) -> subpro
             time.sleep(0.2)
     process.kill()
     raise RuntimeError(f"{spec} did not start; see {log}")
+
+
+def prime(port: int, path: str, clients: int = 16) -> None:
+    """Concurrent first hits, waited for: both workers compute their caches before wrk."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(lambda _n: Client(port, "127.0.0.1").get(path), range(clients)))
 
 
 def workers(master: int) -> list[int]:
@@ -344,6 +352,7 @@ def measure_http(url: str, duration: int, connections: int) -> dict:
 
         hello_runs = [run(HELLO_PORT, [("GET", "/", "", "")])]
         for label, path in GET_ENDPOINTS.items():
+            prime(APP_PORT, path)
             rows[f"{label} (cached)"] = run(APP_PORT, [("GET", path, "", "")]) | {
                 "kind": "search" if label == SEARCH_LABEL else "cached",
                 "endpoint": label,

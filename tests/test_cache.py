@@ -131,3 +131,32 @@ def test_public_version_is_reread_after_its_ttl(app, monkeypatch):
     with app.test_request_context():
         assert page_cache.public_version()[0] == seen + 2
     app.extensions.pop(page_cache.VERSION_MEMO, None)
+
+
+def test_concurrent_first_callers_compute_once(app):
+    """After a publication the visitors who arrive together share one computation."""
+    import threading
+    import time as clock
+
+    _seed(app)
+    calls = []
+    results = []
+
+    def slow():
+        calls.append(1)
+        clock.sleep(0.2)
+        return 42
+
+    def visitor():
+        with app.test_request_context():
+            results.append(page_cache.memoized("herd-probe", slow))
+            db.session.remove()
+
+    threads = [threading.Thread(target=visitor) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [42] * 8
+    assert len(calls) == 1
+    assert page_cache.single_flight._locks == {}  # nothing left behind

@@ -13,8 +13,10 @@ registry is computed once per publication, not once per page.
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from functools import wraps
 from typing import TypeVar
@@ -69,10 +71,45 @@ def memoized(name: str, compute: Callable[[], T], *parts: object) -> T:
     key = f"data:{version}:{name}:{digest}"
     value = _cache_call("get", key)
     if value is None:
-        value = compute()
-        timeout = _seconds_to_next_release(utcnow(), current_app.config["CACHE_DEFAULT_TIMEOUT"])
-        _cache_call("set", key, value, timeout=timeout)
+        with single_flight(key):  # concurrent first callers wait for one computation
+            value = _cache_call("get", key)
+            if value is None:
+                value = compute()
+                timeout = _seconds_to_next_release(
+                    utcnow(), current_app.config["CACHE_DEFAULT_TIMEOUT"]
+                )
+                _cache_call("set", key, value, timeout=timeout)
     return value
+
+
+class _SingleFlight:
+    """One lock per key in use: the first thread computes, the others wait and reuse.
+
+    Without it, the visitors who arrive together after a publication all render the same
+    page (or aggregate over the whole registry) at once and all wait for the slowest.
+    Page keys may take data keys while held, never the reverse, so locks cannot cycle.
+    """
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[str, list] = {}
+
+    @contextmanager
+    def __call__(self, key: str) -> Iterator[None]:
+        with self._guard:
+            entry = self._locks.setdefault(key, [threading.Lock(), 0])
+            entry[1] += 1
+        try:
+            with entry[0]:
+                yield
+        finally:
+            with self._guard:
+                entry[1] -= 1
+                if entry[1] == 0:
+                    del self._locks[key]
+
+
+single_flight = _SingleFlight()
 
 
 def _seconds_to_next_release(now: datetime, default: int) -> int:
@@ -102,6 +139,16 @@ def _cacheable() -> bool:
     )
 
 
+def _entry(response: Response) -> dict:
+    body = response.get_data()
+    return {
+        "body": body,
+        "mimetype": response.mimetype,
+        "headers": {k: v for k, v in response.headers.items() if k in ("Content-Disposition",)},
+        "etag": hashlib.sha256(body).hexdigest()[:32],
+    }
+
+
 def public_page(view):
     """Cache an anonymous public GET view's 200 responses under the data version."""
 
@@ -113,22 +160,17 @@ def public_page(view):
         key = f"page:{version}:{get_locale()}:{request.full_path}"
         entry = _cache_call("get", key)
         if entry is None:
-            response = make_response(view(*args, **kwargs))
-            if response.status_code not in CACHEABLE_STATUS or response.direct_passthrough:
-                return response
-            body = response.get_data()
-            entry = {
-                "body": body,
-                "mimetype": response.mimetype,
-                "headers": {
-                    k: v for k, v in response.headers.items() if k in ("Content-Disposition",)
-                },
-                "etag": hashlib.sha256(body).hexdigest()[:32],
-            }
-            timeout = _seconds_to_next_release(
-                utcnow(), current_app.config["CACHE_DEFAULT_TIMEOUT"]
-            )
-            _cache_call("set", key, entry, timeout=timeout)
+            with single_flight(key):
+                entry = _cache_call("get", key)
+                if entry is None:
+                    response = make_response(view(*args, **kwargs))
+                    if response.status_code not in CACHEABLE_STATUS or response.direct_passthrough:
+                        return response
+                    entry = _entry(response)
+                    timeout = _seconds_to_next_release(
+                        utcnow(), current_app.config["CACHE_DEFAULT_TIMEOUT"]
+                    )
+                    _cache_call("set", key, entry, timeout=timeout)
         response = Response(entry["body"], mimetype=entry["mimetype"], headers=entry["headers"])
         response.set_etag(entry["etag"])
         if changed_at is not None:
