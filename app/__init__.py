@@ -21,6 +21,9 @@ def create_app(config: Config | type[Config] | None = None, **overrides: Any) ->
     app.config.from_object(config)
     app.config.update(overrides)
     app.json.ensure_ascii = False  # open data in readable Chinese (UTF-8)
+    from app.core.fastpath import CachedPageFastPath
+
+    app.wsgi_app = CachedPageFastPath(app, app.wsgi_app)
     if app.config["TRUSTED_PROXIES"]:
         # Behind nginx: take the client address and scheme from that many proxies' headers
         # (rate limits and like rules key on the address). Never trusted without a proxy.

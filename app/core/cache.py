@@ -149,6 +149,16 @@ def _entry(response: Response) -> dict:
     }
 
 
+def cached_response(entry: dict, changed_at: datetime | None) -> Response:
+    """The response for a cache entry (also served by app/core/fastpath.py)."""
+    response = Response(entry["body"], mimetype=entry["mimetype"], headers=entry["headers"])
+    response.set_etag(entry["etag"])
+    if changed_at is not None:
+        response.last_modified = changed_at
+    response.headers["Cache-Control"] = "public, max-age=0, must-revalidate"
+    return response
+
+
 def public_page(view):
     """Cache an anonymous public GET view's 200 responses under the data version."""
 
@@ -171,11 +181,6 @@ def public_page(view):
                         utcnow(), current_app.config["CACHE_DEFAULT_TIMEOUT"]
                     )
                     _cache_call("set", key, entry, timeout=timeout)
-        response = Response(entry["body"], mimetype=entry["mimetype"], headers=entry["headers"])
-        response.set_etag(entry["etag"])
-        if changed_at is not None:
-            response.last_modified = changed_at
-        response.headers["Cache-Control"] = "public, max-age=0, must-revalidate"
-        return response.make_conditional(request)
+        return cached_response(entry, changed_at).make_conditional(request)
 
     return wrapper

@@ -62,13 +62,18 @@ def localized(obj: object, attr: str = "name") -> str:
     return getattr(obj, f"{attr}_{lang}")
 
 
-def _add_headers(response: Response) -> Response:
+def security_headers(response: Response, *, secure: bool) -> None:
+    """The headers every response carries (also added by app/core/fastpath.py)."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
-    if request.is_secure:
+    if secure:
         response.headers.setdefault(
             "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
         )
+
+
+def _add_headers(response: Response) -> Response:
+    security_headers(response, secure=request.is_secure)
     lang = i18n.requested_lang() if request else None
     if lang:
         response.set_cookie(

@@ -1,0 +1,84 @@
+"""WSGI fast path: an anonymous visitor's GET of a cached public page, answered before Flask.
+
+The page cache (app/core/cache.py) keeps public pages under the public data version; a
+hit still went through the whole Flask stack (sessions, login, rate-limit bookkeeping,
+locale, hooks) to hand back stored bytes. This middleware answers such a hit directly
+when it can prove the Flask path would answer the same bytes:
+
+- GET or HEAD, no cookie but `lang` (no session, no flashes, no login, no remember-me),
+  no `?lang=` (that sets a cookie);
+- the process knows the current public data version (read by a request within
+  PUBLIC_VERSION_TTL; with a TTL of 0 there is no fast path);
+- the page cache holds the entry under exactly the key the decorator uses.
+
+Otherwise the request goes to Flask unchanged. The answer carries the same headers as the
+Flask path (security headers, validators, Cache-Control, Vary) and honours conditional
+requests (304).
+"""
+
+from __future__ import annotations
+
+import time
+from http.cookies import CookieError, SimpleCookie
+
+from flask import Flask
+from werkzeug.wrappers import Response
+
+from app.core import frame
+from app.core.cache import VERSION_MEMO, cached_response
+
+ALLOWED_COOKIES = {"lang"}
+
+
+class CachedPageFastPath:
+    def __init__(self, app: Flask, wsgi_app) -> None:
+        self.app = app
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        response = self._hit(environ)
+        if response is None:
+            return self.wsgi_app(environ, start_response)
+        return response(environ, start_response)
+
+    def _hit(self, environ) -> Response | None:
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return None
+        cookies = _cookies(environ.get("HTTP_COOKIE", ""))
+        if cookies is None or set(cookies) - ALLOWED_COOKIES:
+            return None
+        remembered = self.app.extensions.get(VERSION_MEMO)
+        if remembered is None or remembered[0] <= time.monotonic():
+            return None
+        request = self.app.request_class(environ)  # the same parsing as the Flask path
+        if "lang" in request.args:
+            return None
+        languages = self.app.config["LANGUAGES"]
+        locale = cookies.get("lang")
+        if locale not in languages:
+            locale = self.app.config["BABEL_DEFAULT_LOCALE"]
+        version, changed_at = remembered[1]
+        backend = self.app.extensions.get("cache", {})
+        backend = next(iter(backend.values()), None) if backend else None
+        if backend is None:
+            return None
+        try:
+            entry = backend.get(f"page:{version}:{locale}:{request.full_path}")
+        except Exception:  # noqa: BLE001 - cache down: the Flask path copes and logs
+            return None
+        if entry is None:
+            return None
+        response = cached_response(entry, changed_at)
+        frame.security_headers(response, secure=request.is_secure)
+        response.vary.add("Cookie")
+        return response.make_conditional(request)
+
+
+def _cookies(header: str) -> dict[str, str] | None:
+    if not header:
+        return {}
+    try:
+        parsed = SimpleCookie(header)
+    except CookieError:
+        return None
+    return {name: morsel.value for name, morsel in parsed.items()}
