@@ -18,6 +18,9 @@ def create_app(config: Config | type[Config] | None = None, **overrides: Any) ->
     instance_path = Path(config.INSTANCE_PATH)
     instance_path.mkdir(parents=True, exist_ok=True)
     app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True)
+    from app.core.forms import CleanRequest
+
+    app.request_class = CleanRequest  # no control characters in any query or form value
     app.config.from_object(config)
     app.config.update(overrides)
     app.json.ensure_ascii = False  # open data in readable Chinese (UTF-8)

@@ -117,7 +117,7 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
-    SECRET_KEY = "test-secret-key"  # noqa: S105 - fixed key for tests only
+    SECRET_KEY = "test-secret-key"  # noqa: S105  # nosec B105 # fixed key for tests only
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 8
     ARGON2_PARALLELISM = 1

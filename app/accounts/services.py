@@ -193,7 +193,7 @@ def update_user(
         end_sessions(user)
     user.is_active = is_active
     db.session.flush()
-    after = _snapshot(user) | ({"password_reset": True} if reset else {})
+    after = _snapshot(user) | ({"password_reset": reset} if reset else {})
     record_event("account.updated", actor=actor, obj=user, before=before, after=after)
 
 

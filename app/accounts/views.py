@@ -26,7 +26,7 @@ login_manager.session_protection = "basic"
 def load_user(session_id: str) -> User | None:
     """Session ids are `<user id>:<session version>`; a bumped version ends old sessions."""
     user_id, _sep, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    if not user_id.isdecimal() or not version.isdecimal():
         return None
     user = db.session.get(User, int(user_id))
     if user is None or not user.is_active or user.session_version != int(version):

@@ -44,7 +44,7 @@ def log():
         stmt = stmt.where(User.username == form.actor.data.strip().lower())
     if form.object_type.data and not form.object_type.errors:
         stmt = stmt.where(AuditEvent.object_type == form.object_type.data.strip())
-    if (form.object_id.data or "").isdigit():
+    if (form.object_id.data or "").isdecimal() and len(form.object_id.data) < 10:
         stmt = stmt.where(AuditEvent.object_id == int(form.object_id.data))
     if form.since.data and not form.since.errors:
         stmt = stmt.where(AuditEvent.at >= datetime.combine(form.since.data, time.min, UTC))
@@ -52,7 +52,7 @@ def log():
         end = datetime.combine(form.until.data, time.min, UTC) + timedelta(days=1)
         stmt = stmt.where(AuditEvent.at < end)
     page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and len(page) < 7 else 1
+    page = int(page) if page.isdecimal() and len(page) < 7 else 1
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
     rows = db.session.execute(stmt.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
     args = {k: v for k, v in request.args.items() if k != "page"}

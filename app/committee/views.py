@@ -77,7 +77,7 @@ def _ballot_input(cycle: Cycle, pool: list[Nomination]) -> services.BallotInput:
     data = services.BallotInput()
     if services.open_round(cycle) or cycle.program.ballot_rule is BallotRule.APPROVAL:
         data.approvals = [
-            int(v) for v in request.form.getlist("approve") if v.isdigit() and len(v) < 10
+            int(v) for v in request.form.getlist("approve") if v.isdecimal() and len(v) < 10
         ]
         return data
     criteria = [c["code"] for c in cycle.program.score_criteria] or ["overall"]
@@ -85,7 +85,7 @@ def _ballot_input(cycle: Cycle, pool: list[Nomination]) -> services.BallotInput:
         marks = {}
         for criterion in criteria:
             raw = request.form.get(f"score-{nomination.id}-{criterion}", "").strip()
-            marks[criterion] = int(raw) if raw.isdigit() and len(raw) <= 2 else None
+            marks[criterion] = int(raw) if raw.isdecimal() and len(raw) <= 2 else None
         data.scores[nomination.id] = marks
         data.justifications[nomination.id] = request.form.get(f"why-{nomination.id}", "")[:1000]
     return data
@@ -154,7 +154,8 @@ def _submit_with_retry(cycle_id: int, member_id: int, data: services.BallotInput
             db.session.rollback()
             if isinstance(error, OperationalError) and time.monotonic() >= deadline:
                 raise  # the error handler answers 503
-            time.sleep(random.uniform(0.005, 0.03) * min(attempt + 1, 10))  # noqa: S311
+            jitter = random.uniform(0.005, 0.03)  # noqa: S311  # nosec B311 # retry jitter
+            time.sleep(jitter * min(attempt + 1, 10))
     raise services.CommitteeError(_l("The ballot could not be saved; please try again."))
 
 
@@ -216,7 +217,8 @@ def photo(cycle_id: int, photo_id: int):
 def bulletin(cycle_id: int):
     cycle = db.get_or_404(Cycle, cycle_id)
     member = _member_or_403(cycle)
-    round_ = int(request.args.get("round", "0")) if request.args.get("round", "0").isdigit() else 0
+    raw_round = request.args.get("round", "0")
+    round_ = int(raw_round) if raw_round.isdecimal() and len(raw_round) < 4 else 0
     codes = services.bulletin(cycle, round_)
     check = (request.args.get("receipt") or "").strip().upper()[:40]
     mine = services.my_ballot(cycle, member, round_)
@@ -258,7 +260,7 @@ def chair_results(cycle_id: int):
     if not can_see_results(current_user, member):
         abort(403)
     if request.method == "POST" and EmptyForm().validate_on_submit():
-        chosen = [int(v) for v in request.form.getlist("chosen") if v.isdigit() and len(v) < 10]
+        chosen = [int(v) for v in request.form.getlist("chosen") if v.isdecimal() and len(v) < 10]
         try:
             services.record_chair_decision(
                 cycle, chosen, reason=request.form.get("reason", "")[:2000], actor=current_user
@@ -314,7 +316,7 @@ def manage(cycle_id: int):
 def _apply_roster_change(cycle: Cycle) -> None:
     action = request.form.get("action")
     raw = request.form.get("id", "")
-    target = int(raw) if raw.isdigit() and len(raw) < 10 else None
+    target = int(raw) if raw.isdecimal() and len(raw) < 10 else None
     if action == "add":
         user = db.session.get(User, target) if target else None
         if user is None:

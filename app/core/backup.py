@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-import subprocess  # noqa: S404 - fixed argument lists, no shell
+import subprocess  # noqa: S404  # nosec B404 # fixed argument lists, no shell
 from pathlib import Path
 
 from sqlalchemy.engine import URL
@@ -37,7 +37,7 @@ def backup(url: URL, target: Path) -> None:
             destination.close()
             source.close()
         return
-    subprocess.run(  # noqa: S603 - arguments, not a shell string
+    subprocess.run(  # noqa: S603  # nosec B603 # arguments, not a shell string
         [
             _tool("pg_dump"),
             "--format=custom",
@@ -65,7 +65,7 @@ def restore(url: URL, source: Path) -> None:
             destination.close()
             origin.close()
         return
-    subprocess.run(  # noqa: S603 - arguments, not a shell string
+    subprocess.run(  # noqa: S603  # nosec B603 # arguments, not a shell string
         [
             _tool("pg_restore"),
             "--clean",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess  # noqa: S404
+import subprocess  # noqa: S404  # nosec B404 # only for CalledProcessError
 from pathlib import Path
 
 import click

@@ -1,11 +1,17 @@
-"""Form helpers shared by every domain: the CSRF-only button form and error placement."""
+"""Form helpers shared by every domain: the clean request, the CSRF-only button form and
+error placement."""
 
 from __future__ import annotations
 
 import re
 
+from flask import Request, has_request_context, request
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
+from werkzeug.utils import cached_property
 from wtforms import FieldList, FormField, SelectMultipleField, widgets
+
+from app.core.converters import MAX_ID
 
 # C0 controls but tab, newline and carriage return: PostgreSQL refuses NUL outright, and
 # none of them belongs in a name, a story or a password.
@@ -14,6 +20,36 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def strip_control_chars(value: object) -> object:
     return _CONTROL_CHARS.sub("", value) if isinstance(value, str) else value
+
+
+def _clean(values: MultiDict) -> ImmutableMultiDict:
+    return ImmutableMultiDict(
+        (key, strip_control_chars(value))
+        for key, value in values.items(multi=True)
+        if isinstance(key, str)
+    )
+
+
+class CleanRequest(Request):
+    """Query and form values without C0 control characters, for the views that read
+    request.args or request.form directly as much as for the forms (PostgreSQL refuses a
+    NUL in any text parameter: a 500); and without the parts werkzeug files under the key
+    None (a multipart part whose header has no usable name)."""
+
+    @cached_property
+    def args(self) -> ImmutableMultiDict:
+        return _clean(Request.args.fget(self))
+
+    def _load_form_data(self) -> None:
+        if "form" in self.__dict__:
+            return
+        super()._load_form_data()
+        self.__dict__["form"] = _clean(self.__dict__["form"])
+        files = self.__dict__["files"]
+        if not all(isinstance(key, str) for key in files):
+            self.__dict__["files"] = ImmutableMultiDict(
+                (key, value) for key, value in files.items(multi=True) if isinstance(key, str)
+            )
 
 
 class BaseForm(FlaskForm):
@@ -25,6 +61,13 @@ class BaseForm(FlaskForm):
                 filters = unbound_field.kwargs.get("filters", ())
                 unbound_field.kwargs["filters"] = [strip_control_chars, *filters]
             return unbound_field.bind(form=form, **options)
+
+        def wrap_formdata(self, form, formdata):
+            """Form data only: Flask-WTF would also read a JSON body, whose lists and
+            objects crash the fields (the forms are posted as form data, never as JSON)."""
+            if has_request_context() and request.is_json:
+                return None
+            return super().wrap_formdata(form, formdata)
 
 
 class EmptyForm(BaseForm):
@@ -47,7 +90,11 @@ def attach_error(form: FlaskForm, field: str | None, message: object) -> None:
 
 def optional_int(value: object) -> int | None:
     """SelectField coerce for an optional id: "" → None; junk raises ValueError, which
-    WTForms reports on the field (never a 500)."""
+    WTForms reports on the field (never a 500), and so does a number no id column holds
+    (the database would refuse it as out of range)."""
     if value in (None, "", "None"):
         return None
-    return int(value)  # type: ignore[arg-type]
+    number = int(value)  # type: ignore[arg-type]
+    if abs(number) > MAX_ID:
+        raise ValueError("out of the id range")
+    return number

@@ -51,4 +51,4 @@ def render_markdown(text: str | None) -> Markup:
         link_rel="nofollow noopener noreferrer",
         strip_comments=True,
     )
-    return Markup(cleaned)  # noqa: S704 - sanitized by nh3 just above
+    return Markup(cleaned)  # noqa: S704  # nosec B704 # sanitized by nh3 just above

@@ -151,7 +151,8 @@ def _record(honoree_id: int, kind: str) -> None:
 
 def _year() -> int:
     raw = request.args.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else date.today().year
+    ok = raw.isdecimal() and len(raw) == 4 and 2000 <= int(raw) <= 2100
+    return int(raw) if ok else date.today().year
 
 
 @bp.get("/aid/report")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # Demo accounts all share this password (documented in the README for `make run`).
-DEMO_PASSWORD = "luohe-demo"  # noqa: S105
+DEMO_PASSWORD = "luohe-demo"  # noqa: S105  # nosec B105 # the documented demo password
 
 # Seed of the random generator behind the fictional registry: same seed, same data set.
 SEED = 20150101

@@ -155,7 +155,7 @@ def _parse_period(label: str) -> _Period:
 def _release_time(program: str, period: _Period) -> datetime:
     """When a list was released: after the period, the same for everyone on the list."""
     low, high = RELEASE_DELAY_DAYS[program]
-    rng = random.Random(f"release:{program}:{period.label}")
+    rng = random.Random(f"release:{program}:{period.label}")  # nosec B311 # demo data
     day = period.end + timedelta(days=rng.randint(low, high))
     return datetime.combine(day, RELEASE_TIME, tzinfo=UTC)
 
@@ -214,7 +214,7 @@ class _Planner:
     """Builds the fictional registry in memory, deterministically from data.SEED."""
 
     def __init__(self) -> None:
-        self.rng = random.Random(data.SEED)
+        self.rng = random.Random(data.SEED)  # nosec B311 # seeded demo data
         self.honorees: list[_PlannedHonoree] = []
         self.honors: list[_PlannedHonor] = []
         self._names: set[str] = set()

@@ -44,7 +44,7 @@ class _SynthPlanner(_Planner):
 
     def __init__(self, seed: int) -> None:
         super().__init__()
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # nosec B311 # seeded synthetic data
 
     def _unique(self, make) -> str:
         return make()

@@ -177,7 +177,7 @@ def load_workflow_samples(
     orgs = {o.code: o for o in db.session.scalars(sa.select(Organisation))}
     communities = [o for o in orgs.values() if o.kind is OrgKind.COMMUNITY]
     staff = db.session.scalar(sa.select(User).where(User.username == "demo-staff"))
-    ctx = _Context(random.Random(20261130), now, staff, upload_root)
+    ctx = _Context(random.Random(20261130), now, staff, upload_root)  # nosec B311 # demo
     index = 0
     for code, period, org_code, state, count, note in PLAN:
         cycle = cycles.get((code, period))
@@ -403,7 +403,7 @@ def load_public_phase_samples(created: dict[str, int], *, now: datetime) -> None
                 .order_by(Nomination.id)
             )
         )
-        rng = random.Random(7)
+        rng = random.Random(7)  # nosec B311 # seeded demo data
         minute = now.replace(second=0, microsecond=0)
         rows = []
         for i in range(180):  # ordinary visitors over the past days

@@ -68,6 +68,8 @@ KINDS = {
     "group": HonoreeKind.GROUP,
 }
 MAX_ROWS = 50_000
+# C0 controls but tab and newlines, as forms strip them (PostgreSQL refuses NUL in text).
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -105,18 +107,23 @@ def read_rows(data: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
                 text = data.decode("gb18030")
             except UnicodeDecodeError as error:
                 raise ImportFileError("encoding") from error
-        table = list(csv.reader(io.StringIO(text)))
+        try:
+            table = list(csv.reader(io.StringIO(text)))
+        except csv.Error as error:  # e.g. a field over the csv module's size limit
+            raise ImportFileError("csv") from error
     elif filename.lower().endswith(".xlsx"):
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            try:
+                # Read-only sheets parse lazily: a bad cell value only fails while iterating.
+                table = [
+                    ["" if v is None else _cell(v) for v in row]
+                    for row in workbook.worksheets[0].iter_rows(values_only=True)
+                ]
+            finally:
+                workbook.close()
         except Exception as error:  # noqa: BLE001 - any unreadable workbook
             raise ImportFileError("xlsx") from error
-        sheet = workbook.worksheets[0]
-        table = [
-            ["" if v is None else _cell(v) for v in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
-        workbook.close()
     else:
         raise ImportFileError("type")
     if not table:
@@ -133,7 +140,8 @@ def read_rows(data: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
     rows = []
     for number, values in enumerate(table[1:], start=2):
         record = {
-            key: (values[i].strip() if i < len(values) else "") for key, i in positions.items()
+            key: (_CONTROL_CHARS.sub("", values[i]).strip() if i < len(values) else "")
+            for key, i in positions.items()
         }
         if any(record.values()):
             rows.append((number, record))

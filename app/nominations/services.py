@@ -676,6 +676,8 @@ def shortlist_from_year(
 ) -> list[Nomination]:
     """Staff shortlist monthly honorees of the year into an annual cycle (as submitted
     nominations linked to their registry record, vetted like any other)."""
+    if category_id not in {link.category_id for link in cycle.program.categories}:
+        raise NominationError(_l("Choose a category."), "category_id")
     pool = {h.id: h for h in year_honorees(cycle)}
     outside = [i for i in honoree_ids if i not in pool]
     if outside:

@@ -96,8 +96,9 @@ def _objection_form() -> ObjectionForm:
 @limiter.limit("5 per hour;20 per day", methods=["POST"])
 def objection():
     form = _objection_form()
-    if request.method == "GET" and request.args.get("candidate", "").isdigit():
-        form.nomination_id.data = int(request.args["candidate"])
+    candidate = request.args.get("candidate", "")
+    if request.method == "GET" and candidate.isdecimal() and len(candidate) < 10:
+        form.nomination_id.data = int(candidate)
     if form.validate_on_submit():
         nomination = db.session.get(Nomination, form.nomination_id.data)
         evidence = None

@@ -9,7 +9,7 @@ from datetime import date
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
-_SHAPE = re.compile(r"^[1-9]\d{16}[\dX]$")
+_SHAPE = re.compile(r"^[1-9]\d{16}[\dX]$", re.ASCII)  # \d alone also takes ٣, ３, ...
 
 
 class IdNumberError(ValueError):

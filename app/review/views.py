@@ -124,7 +124,7 @@ def report(cycle_id: int):
         if raw_minute:
             try:
                 minute = datetime.fromisoformat(raw_minute).astimezone(UTC)
-            except ValueError:
+            except (ValueError, OverflowError):  # OverflowError: year 1 with an offset
                 minute = None
         try:
             voided = services.void_likes(

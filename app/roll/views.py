@@ -18,7 +18,7 @@ bp = Blueprint("roll", __name__)
 
 
 def _int(value: str | None, *, low: int, high: int) -> int | None:
-    if value and value.isdigit() and len(value) <= 9:
+    if value and value.isdecimal() and len(value) <= 9:
         number = int(value)
         return number if low <= number <= high else None
     return None

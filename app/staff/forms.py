@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateTimeLocalField, HiddenField
-from wtforms.validators import DataRequired, Optional
+from wtforms.validators import DataRequired, Optional, ValidationError
 
 from app.core.forms import BaseForm
 
@@ -21,6 +21,12 @@ DATE_LABELS = {
 }
 
 
+def plausible_year(form, field) -> None:
+    """Beijing time a city cycle can mean; year 1 would overflow when converted to UTC."""
+    if field.data is not None and not 1900 <= field.data.year <= 2100:
+        raise ValidationError(field.gettext("Not a valid datetime value."))
+
+
 class MoveForm(BaseForm):
     target = HiddenField(validators=[DataRequired()])
 
@@ -33,5 +39,5 @@ for _name, _label in DATE_LABELS.items():
     setattr(
         CycleDatesForm,
         _name,
-        DateTimeLocalField(_label, format=LOCAL_FORMAT, validators=[Optional()]),
+        DateTimeLocalField(_label, format=LOCAL_FORMAT, validators=[Optional(), plausible_year]),
     )

@@ -51,7 +51,7 @@ def cycles():
     page = request.args.get("page", "1")
     pagination = db.paginate(
         stmt,
-        page=int(page) if page.isdigit() and len(page) < 7 else 1,
+        page=int(page) if page.isdecimal() and len(page) < 7 else 1,
         per_page=PER_PAGE,
         error_out=False,
     )

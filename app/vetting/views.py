@@ -212,7 +212,7 @@ def add_note(nomination_id: int):
 @bp.post("/bulk-qualify")
 def bulk_qualify():
     form = ReasonForm()
-    ids = [int(v) for v in request.form.getlist("ids") if v.isdigit() and len(v) < 10]
+    ids = [int(v) for v in request.form.getlist("ids") if v.isdecimal() and len(v) < 10]
     if form.validate_on_submit() and ids:
         nominations = list(
             db.session.scalars(
@@ -247,9 +247,11 @@ def shortlist(cycle_id: int):
     cycle = db.get_or_404(Cycle, cycle_id)
     pool = services.year_honorees(cycle)
     if request.method == "POST" and ReasonForm().validate_on_submit():
-        ids = [int(v) for v in request.form.getlist("honoree_ids") if v.isdigit() and len(v) < 10]
+        ids = [int(v) for v in request.form.getlist("honoree_ids") if v.isdecimal() and len(v) < 10]
         raw_category = request.form.get("category_id", "")
-        category_id = int(raw_category) if raw_category.isdigit() else None
+        category_id = (
+            int(raw_category) if raw_category.isdecimal() and len(raw_category) < 10 else None
+        )
         try:
             if category_id is None or current_user.organisation is None:
                 raise services.NominationError(_("Choose a category."), "category_id")

@@ -136,7 +136,7 @@ def test_upload_page_checks_then_imports(app, login_as):
         data={"csrf_token": token, "mode": "import", "file": (io.BytesIO(b"not excel"), "x.xlsx")},
         content_type="multipart/form-data",
     )
-    assert bad.status_code == 200 and 'class="form-errors"' in bad.get_data(as_text=True)
+    assert bad.status_code == 200 and 'id="file-error"' in bad.get_data(as_text=True)
     assert login_as(Role.NOMINATOR).get("/staff/import").status_code == 403
 
 
