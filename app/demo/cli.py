@@ -8,6 +8,7 @@ import click
 from flask import current_app
 
 from app.cli import honors_cli
+from app.core.maintenance import analyze
 from app.extensions import db
 
 
@@ -42,4 +43,5 @@ def synth_command(honorees: int, seed: int) -> None:
     with click.progressbar(length=honorees, label="synthetic honorees") as bar:
         created = synthesize(honorees, upload_root=upload_root, seed=seed, progress=bar.update)
     db.session.commit()
+    analyze()
     click.echo("synthetic data: " + ", ".join(f"{k} {v}" for k, v in created.items()))

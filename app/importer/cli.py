@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from app.cli import honors_cli
+from app.core.maintenance import analyze
 from app.extensions import db
 from app.importer import services
 
@@ -31,6 +32,7 @@ def import_command(path: Path, dry_run: bool) -> None:
         db.session.rollback()
     else:
         db.session.commit()
+        analyze()  # a large import changes the tables' statistics the planner relies on
     verb = "would create" if dry_run else "created"
     click.echo(
         f"{result.rows} rows: {verb} {result.honorees_created} honorees, "
