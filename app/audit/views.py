@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request
@@ -49,8 +49,9 @@ def log():
     if form.since.data and not form.since.errors:
         stmt = stmt.where(AuditEvent.at >= datetime.combine(form.since.data, time.min, UTC))
     if form.until.data and not form.until.errors:
-        end = datetime.combine(form.until.data, time.min, UTC) + timedelta(days=1)
-        stmt = stmt.where(AuditEvent.at < end)
+        # The whole last day; time.max rather than the next midnight, which overflows
+        # for 9999-12-31.
+        stmt = stmt.where(AuditEvent.at <= datetime.combine(form.until.data, time.max, UTC))
     page = request.args.get("page", "1")
     page = int(page) if page.isdecimal() and len(page) < 7 else 1
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))

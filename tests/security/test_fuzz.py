@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import operator
+import os
 import time
 import traceback
 import warnings
@@ -224,6 +225,8 @@ def fuzz_form(world: World, spec: FormSpec, statuses: Counter, examples: int) ->
     @settings(
         max_examples=examples,
         deadline=None,
+        # The same examples every run, so CI is repeatable; FUZZ_RANDOM=1 explores anew.
+        derandomize=os.environ.get("FUZZ_RANDOM") != "1",
         suppress_health_check=[
             HealthCheck.function_scoped_fixture,
             HealthCheck.too_slow,

@@ -236,3 +236,11 @@ def test_raw_form_and_query_values_lose_control_characters(app, login_as):
     with app.test_request_context("/roll?q=%E5%A5%BD%00%1B%E4%BA%BA&q=x"):
         assert request.args.getlist("q") == ["好人", "x"]
     assert app.test_client().get("/roll?q=%E5%A5%BD%00%E4%BA%BA").status_code == 200
+
+
+def test_audit_log_until_the_last_representable_day(app, login_as):
+    """Found by the fuzzer in CI: `until=9999-12-31` overflowed computing the next midnight."""
+    admin = login_as(Role.ADMIN)
+    for until in ("9999-12-31", "0001-01-01"):
+        response = admin.get(f"/staff/audit/?until={until}&since=0001-01-01")
+        assert response.status_code == 200, until
