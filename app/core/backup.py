@@ -25,17 +25,22 @@ def _tool(name: str) -> str:
     return found
 
 
+def _sqlite_copy(source: Path, target: Path) -> None:
+    """SQLite's online backup: a page-by-page copy of one consistent snapshot."""
+    origin = sqlite3.connect(source)
+    destination = sqlite3.connect(target)
+    try:
+        origin.backup(destination)
+    finally:
+        destination.close()
+        origin.close()
+
+
 def backup(url: URL, target: Path) -> None:
     """Write a consistent copy while the application keeps writing."""
     target.parent.mkdir(parents=True, exist_ok=True)
     if url.get_backend_name() == "sqlite":
-        source = sqlite3.connect(url.database)
-        destination = sqlite3.connect(target)
-        try:
-            source.backup(destination)  # page-by-page copy of one consistent snapshot
-        finally:
-            destination.close()
-            source.close()
+        _sqlite_copy(Path(url.database), target)
         return
     subprocess.run(  # noqa: S603  # nosec B603 # arguments, not a shell string
         [
@@ -57,13 +62,7 @@ def restore(url: URL, source: Path) -> None:
     if not source.is_file():
         raise BackupError(f"no backup at {source}")
     if url.get_backend_name() == "sqlite":
-        origin = sqlite3.connect(source)
-        destination = sqlite3.connect(url.database)
-        try:
-            origin.backup(destination)
-        finally:
-            destination.close()
-            origin.close()
+        _sqlite_copy(source, Path(url.database))
         return
     subprocess.run(  # noqa: S603  # nosec B603 # arguments, not a shell string
         [

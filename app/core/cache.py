@@ -75,11 +75,19 @@ def memoized(name: str, compute: Callable[[], T], *parts: object) -> T:
             value = _cache_call("get", key)
             if value is None:
                 value = compute()
-                timeout = _seconds_to_next_release(
-                    utcnow(), current_app.config["CACHE_DEFAULT_TIMEOUT"]
-                )
-                _cache_call("set", key, value, timeout=timeout)
+                _store(key, value)
     return value
+
+
+def page_key(version: int, locale: object, full_path: str) -> str:
+    """The page cache's key (also looked up by app/core/fastpath.py)."""
+    return f"page:{version}:{locale}:{full_path}"
+
+
+def _store(key: str, value: object) -> None:
+    """Cache `value` until the next scheduled release at the latest."""
+    timeout = _seconds_to_next_release(utcnow(), current_app.config["CACHE_DEFAULT_TIMEOUT"])
+    _cache_call("set", key, value, timeout=timeout)
 
 
 class _SingleFlight:
@@ -167,7 +175,7 @@ def public_page(view):
         if not _cacheable():
             return view(*args, **kwargs)
         version, changed_at = public_version()
-        key = f"page:{version}:{get_locale()}:{request.full_path}"
+        key = page_key(version, get_locale(), request.full_path)
         entry = _cache_call("get", key)
         if entry is None:
             with single_flight(key):
@@ -177,10 +185,7 @@ def public_page(view):
                     if response.status_code not in CACHEABLE_STATUS or response.direct_passthrough:
                         return response
                     entry = _entry(response)
-                    timeout = _seconds_to_next_release(
-                        utcnow(), current_app.config["CACHE_DEFAULT_TIMEOUT"]
-                    )
-                    _cache_call("set", key, entry, timeout=timeout)
+                    _store(key, entry)
         return cached_response(entry, changed_at).make_conditional(request)
 
     return wrapper

@@ -25,7 +25,7 @@ from flask import Flask
 from werkzeug.wrappers import Response
 
 from app.core import frame
-from app.core.cache import VERSION_MEMO, cached_response
+from app.core.cache import VERSION_MEMO, cached_response, page_key
 
 ALLOWED_COOKIES = {"lang"}
 
@@ -63,7 +63,7 @@ class CachedPageFastPath:
         if backend is None:
             return None
         try:
-            entry = backend.get(f"page:{version}:{locale}:{request.full_path}")
+            entry = backend.get(page_key(version, locale, request.full_path))
         except Exception:  # noqa: BLE001 - cache down: the Flask path copes and logs
             return None
         if entry is None:

@@ -9,6 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
+from app.core.cache import memoized
 from app.db_types import utcnow
 from app.extensions import db
 from app.honors.models import AwardKind, Honor, Honoree, HonoreeKind, HonorStatus
@@ -63,8 +64,6 @@ def _count_by_program(since: date | None = None) -> Counter[tuple[str, AwardKind
 
 def headline_figures() -> HeadlineFigures:
     """The figures the city reports (SPEC §1), once per version of the public data."""
-    from app.core.cache import memoized
-
     return memoized("headline-figures", _headline_figures)
 
 

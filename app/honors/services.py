@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record_event
+from app.core.cache import forget_public_version
 from app.db_types import utcnow
 from app.exceptions import RefusedError
 from app.extensions import db
@@ -249,8 +250,6 @@ def json_ld(honoree: Honoree, honors: list[Honor], url: str, image: str | None) 
 
 def bump_public_version(now: datetime | None = None) -> int:
     """Invalidate every cached public page (publication, revocation, public edits)."""
-    from app.core.cache import forget_public_version
-
     row = db.session.scalar(
         sa.select(PublicDataVersion).where(PublicDataVersion.id == 1).with_for_update()
     )
