@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from app.exceptions import WindowClosedError
 from app.extensions import db
 
 MESSAGES = {
@@ -54,6 +55,21 @@ def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return render_error(400, str(CSRF_MESSAGE))
+
+    @app.errorhandler(WindowClosedError)
+    def window_closed(error: WindowClosedError):
+        # A phase's action after (or before) its dates: a polite page naming the date.
+        db.session.rollback()
+        if request.path.startswith("/api/"):
+            return jsonify(error="window_closed", message=str(error.message)), 409
+        return render_template(
+            "errors/window_closed.html",
+            code=409,
+            title=_l("This stage is closed"),
+            message=error.message,
+            closed_at=error.closed_at,
+            opens_at=error.opens_at,
+        ), 409
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
