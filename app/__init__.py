@@ -25,15 +25,20 @@ def create_app(config: Config | type[Config] | None = None, **overrides: Any) ->
     app.config.update(overrides)
     app.json.ensure_ascii = False  # open data in readable Chinese (UTF-8)
     from app.core.fastpath import CachedPageFastPath
+    from app.core.hosts import HostGuard, parse_base_url
 
+    parse_base_url(app.config["PUBLIC_BASE_URL"])  # a malformed origin stops the start
     app.wsgi_app = CachedPageFastPath(app, app.wsgi_app)
+    # Outside the fast path: a request for a foreign Host never reaches the page cache.
+    app.wsgi_app = HostGuard(app, app.wsgi_app)
     if app.config["TRUSTED_PROXIES"]:
         # Behind nginx: take the client address and scheme from that many proxies' headers
-        # (rate limits and like rules key on the address). Never trusted without a proxy.
+        # (rate limits and like rules key on the address). Never trusted without a proxy;
+        # X-Forwarded-Host never (absolute URLs come from PUBLIC_BASE_URL).
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     from app.core.converters import BoundedIntConverter
 

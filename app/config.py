@@ -30,6 +30,11 @@ def _bool_env(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _list_env(name: str, default: str) -> tuple[str, ...]:
+    value = os.environ.get(name)
+    return tuple(v.strip() for v in (default if value is None else value).split(",") if v.strip())
+
+
 def normalize_database_url(url: str) -> str:
     """Route plain postgres URLs to the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
@@ -45,9 +50,18 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
-    # Number of reverse proxies (nginx) in front of gunicorn whose X-Forwarded-* headers
-    # are trusted; 0 (the default) ignores those headers, which a client could forge.
+    # Number of reverse proxies (nginx) in front of gunicorn whose X-Forwarded-For and
+    # -Proto are trusted; 0 (the default) ignores them, which a client could forge.
+    # X-Forwarded-Host is never trusted: URLs come from PUBLIC_BASE_URL.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    # The site's public origin: every absolute URL (feed, share tags, QR codes,
+    # certificates, API, mail) is built from it, never from the request's Host.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
+    # Host names answered besides PUBLIC_BASE_URL's (any port); other hosts get a 400.
+    # Unset and without PUBLIC_BASE_URL (development, `make run`): the loopback names.
+    ALLOWED_HOSTS = _list_env(
+        "ALLOWED_HOSTS", "" if os.environ.get("PUBLIC_BASE_URL") else "localhost,127.0.0.1,::1"
+    )
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -123,6 +137,8 @@ class TestConfig(Config):
     ARGON2_PARALLELISM = 1
     RATELIMIT_ENABLED = True
     PUBLIC_VERSION_TTL = 0.0  # tests publish and look at once
+    PUBLIC_BASE_URL = "http://localhost"  # the test client's host
+    ALLOWED_HOSTS = ("localhost", "127.0.0.1")  # the browser tests' live server
 
     def __init__(self) -> None:
         self.SQLALCHEMY_DATABASE_URI = normalize_database_url(

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import url_for
-
+from app.core.urls import public_url_for
 from app.honors.models import Honor, Honoree
 
 
@@ -28,5 +27,5 @@ def honoree_json(honoree: Honoree) -> dict:
         "headline": honoree.headline,
         "district": honoree.district.name if honoree.district else None,
         "unit": honoree.unit,
-        "url": url_for("honors.honoree", slug=honoree.slug, _external=True),
+        "url": public_url_for("honors.honoree", slug=honoree.slug),
     }

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request
 from sqlalchemy.orm import contains_eager
 
 from app.api import openapi
 from app.api.serializers import honor_json, honoree_json
 from app.core.cache import public_page
 from app.core.markdown import render_markdown
+from app.core.urls import public_url, public_url_for
 from app.db_types import utcnow
 from app.extensions import db
 from app.honors.models import Honor, Honoree, HonoreeKind
@@ -40,16 +41,16 @@ def feed():
         .all()
     )
     generator = FeedGenerator()
-    generator.id(url_for("roll.index", _external=True))
+    generator.id(public_url_for("roll.index"))
     generator.title("漯河好人榜 · 最新上榜")
-    generator.link(href=url_for("api.feed", _external=True), rel="self")
-    generator.link(href=url_for("roll.index", _external=True), rel="alternate")
+    generator.link(href=public_url_for("api.feed"), rel="self")
+    generator.link(href=public_url_for("roll.index"), rel="alternate")
     generator.language("zh-CN")
     if honors:
         generator.updated(honors[0].published_at)
     for honor in reversed(honors):  # feedgen prepends: add oldest first
         entry = generator.add_entry()
-        page = url_for("honors.honoree", slug=honor.honoree.slug, _external=True)
+        page = public_url_for("honors.honoree", slug=honor.honoree.slug)
         entry.id(f"{page}#honor-{honor.id}")
         entry.title(f"{honor.honoree.name}：{honor.program.name_zh} {honor.period_label}")
         entry.link(href=page)
@@ -139,4 +140,4 @@ def stats():
 @bp.get("/api/v1/openapi.json")
 @public_page
 def openapi_document():
-    return jsonify(openapi.document(request.url_root.rstrip("/")))
+    return jsonify(openapi.document(public_url("/").rstrip("/")))

@@ -33,6 +33,7 @@ from app.core.cache import public_page
 from app.core.files import send_image
 from app.core.forms import EmptyForm
 from app.core.guards import require
+from app.core.urls import public_url_for
 from app.db_types import like_pattern, utcnow
 from app.extensions import db
 from app.honors import services
@@ -121,10 +122,10 @@ def transparency(program_code: str, period: str):
 @public_page
 def honoree(slug: str):
     record, honors = public_honoree_or_abort(slug)
-    url = url_for("honors.honoree", slug=record.slug, _external=True)
+    url = public_url_for("honors.honoree", slug=record.slug)
     minor = services.is_minor(record)
     image = (
-        url_for("honors.photo", slug=record.slug, _external=True)
+        public_url_for("honors.photo", slug=record.slug)
         if record.photo_path and not minor
         else None
     )
@@ -231,7 +232,7 @@ def find_honorees():
 def _certificate_response(honor: Honor):
     from app.honors import certificates
 
-    url = url_for("honors.honoree", slug=honor.honoree.slug, _external=True)
+    url = public_url_for("honors.honoree", slug=honor.honoree.slug)
     response = send_file(
         io.BytesIO(certificates.render(honor, url)),
         mimetype="application/pdf",
