@@ -13,6 +13,7 @@ from app.accounts import services
 from app.accounts.forms import LoginForm, PasswordChangeForm
 from app.accounts.models import User
 from app.core.forms import EmptyForm, attach_error
+from app.core.urls import local_target
 from app.extensions import db, limiter, login_manager
 
 bp = Blueprint("accounts", __name__)
@@ -44,9 +45,7 @@ def _policy() -> services.LockoutPolicy:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return url_for("core.home")
+    return local_target(target, url_for("core.home"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -25,6 +25,7 @@ from app.accounts.permissions import can_use_staff_area
 from app.core.files import send_image
 from app.core.forms import EmptyForm
 from app.core.guards import require
+from app.core.urls import local_target
 from app.extensions import db, limiter
 from app.nominations.models import Nomination, NominationPhoto, PhotoKind
 from app.programs.models import Cycle
@@ -100,9 +101,7 @@ def like(nomination_id: int):
             flash(
                 _("Thank you: your like for %(name)s is counted.", name=nomination.name), "success"
             )
-    back = request.form.get("back", "")
-    if not back.startswith("/review") or back.startswith("//"):
-        back = url_for("review.index")
+    back = local_target(request.form.get("back"), url_for("review.index"), under="/review")
     return redirect(back + f"#candidate-{nomination.id}")
 
 

@@ -12,6 +12,7 @@ from wtforms import SelectChoice
 
 from app.audit.services import record_event
 from app.core.guards import require
+from app.core.urls import local_target
 from app.db_types import enum_values
 from app.extensions import db
 from app.nominations import queries, services
@@ -236,9 +237,8 @@ def bulk_qualify():
             )
     else:
         flash(_("Tick the submitted nominations to qualify."), "error")
-    back = request.form.get("back", "")
-    local = back.startswith("/staff/nominations") and not back.startswith("//")
-    return redirect(back if local else url_for("vetting.queue"))
+    back = request.form.get("back")
+    return redirect(local_target(back, url_for("vetting.queue"), under="/staff/nominations"))
 
 
 @bp.route("/shortlist/<int:cycle_id>", methods=["GET", "POST"])
