@@ -249,14 +249,17 @@ def certificate(slug: str, honor_id: int):
     if honor is None or honor.honoree.slug != slug[:80]:
         abort(404)
     now = utcnow()
-    visible = (
+    released = (
         honor.status is HonorStatus.PUBLISHED
-        and honor.published_at
+        and honor.published_at is not None
         and honor.published_at <= now
-        and services.is_public(honor.honoree)
     )
-    if not visible:
-        abort(410 if honor.status is HonorStatus.REVOKED else 404)
+    if not (released and services.is_public(honor.honoree)):
+        # Taken down (revoked, or consent withdrawn after release): 410; never shown: 404.
+        gone = honor.status is HonorStatus.REVOKED or (
+            released and honor.honoree.consent_withdrawn_at is not None
+        )
+        abort(410 if gone else 404)
     return _certificate_response(honor)
 
 

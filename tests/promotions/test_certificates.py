@@ -51,3 +51,24 @@ def test_certificate_follows_publication_and_revocation(app, client, login_as):
     assert client.get(f"/honorees/cert-1/certificates/{honor_id}.pdf").status_code == 410
     assert staff.get(f"/staff/honors/{honor_id}/certificate.pdf").status_code == 410
     assert client.get("/honorees/other/certificates/999.pdf").status_code == 404
+
+
+def test_certificate_after_consent_withdrawal_answers_410(app, client):
+    honor_id = _honor(app)
+    assert client.get(f"/honorees/cert-1/certificates/{honor_id}.pdf").status_code == 200
+    with app.app_context():
+        honoree = db.session.get(factories.Honor, honor_id).honoree
+        services.withdraw_consent(honoree, reason="本人撤回同意", actor=None)
+        db.session.commit()
+    assert client.get(f"/honorees/cert-1/certificates/{honor_id}.pdf").status_code == 410
+    assert client.get("/honorees/cert-1").status_code == 410
+
+
+def test_certificate_never_released_of_withdrawn_honoree_answers_404(app, client):
+    later = utcnow() + timedelta(days=1)
+    honor_id = _honor(app, status=HonorStatus.PUBLISHED, published_at=later)
+    with app.app_context():
+        honoree = db.session.get(factories.Honor, honor_id).honoree
+        services.withdraw_consent(honoree, reason="本人撤回同意", actor=None)
+        db.session.commit()
+    assert client.get(f"/honorees/cert-1/certificates/{honor_id}.pdf").status_code == 404
