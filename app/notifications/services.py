@@ -20,7 +20,7 @@ def notify(users: Iterable[User], *, subject: str, body: str = "", link: str | N
     for user in users:
         db.session.add(Notification(user_id=user.id, subject=subject, body=body, link=link))
         if user.email:
-            outbox.queue(db.session, Mail(to=user.email, subject=subject, body=body))
+            outbox.queue(db.session, Mail(to=user.email, subject=subject, body=body, link=link))
         count += 1
     db.session.flush()
     return count
