@@ -16,7 +16,7 @@ from app.nominations.models import (
     PublicRecommendation,
 )
 from app.notice.models import Objection
-from app.notifications.models import Notification
+from app.notifications.models import Notification, OutgoingMail
 from app.orgs.models import Organisation
 from app.programs.models import Category, Cycle, Program, ProgramCategory
 from app.promotions.models import Promotion
@@ -42,6 +42,7 @@ __all__ = [
     "NominationPhoto",
     "Notification",
     "Objection",
+    "OutgoingMail",
     "PublicRecommendation",
     "AuditEvent",
     "Category",

@@ -15,7 +15,7 @@ from app.nominations.models import Nomination
 from app.nominations.workflow import NominationState
 from app.notifications import mail as mail_module
 from app.notifications.mail import Mail, SmtpSender, one_line
-from app.notifications.models import Notification
+from app.notifications.models import Notification, OutgoingMail
 from tests import factories
 from tests.conftest import csrf_token
 
@@ -100,7 +100,7 @@ def test_smtp_mail_with_line_break_in_name_goes_out_with_one_subject_line(app, l
     assert body == f"请补充材料\n\n{ORIGIN}/nominations/{nomination_id}\n"
 
 
-def test_smtp_down_after_commit_is_logged_and_the_write_stands(app, login_as, smtp, caplog):
+def test_smtp_down_after_commit_is_logged_kept_and_the_write_stands(app, login_as, smtp, caplog):
     smtp.error = smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
     nomination_id = _nomination(app, name="赵六")
     with caplog.at_level(logging.INFO, logger="honors.mail"):
@@ -111,6 +111,37 @@ def test_smtp_down_after_commit_is_logged_and_the_write_stands(app, login_as, sm
     assert smtp.messages == []
     failures = [r.getMessage() for r in caplog.records if r.name == "honors.mail"]
     assert failures == ["mail not delivered: SMTPServerDisconnected"]
+    assert _kept(app) == [("nominator@luohe.invalid", 1, "SMTPServerDisconnected", False)]
+
+
+def _kept(app) -> list[tuple[str, int, str, bool]]:
+    with app.app_context():
+        rows = db.session.scalars(sa.select(OutgoingMail).order_by(OutgoingMail.id))
+        return [(r.to_address, r.attempts, r.last_error, r.sent_at is not None) for r in rows]
+
+
+def test_deliver_sends_kept_mail_once_when_smtp_is_back(app, login_as, smtp, runner):
+    smtp.error = smtplib.SMTPServerDisconnected("down")
+    nomination_id = _nomination(app, name="钱七")
+    _return(login_as, nomination_id)
+    smtp.error = None
+    result = runner.invoke(args=["honors", "deliver"])
+    assert result.exit_code == 0 and result.output == "1 sent, 0 failed\n"
+    [message] = smtp.messages
+    assert message["To"] == "nominator@luohe.invalid"
+    assert message.get_content() == f"请补充材料\n\n{ORIGIN}/nominations/{nomination_id}\n"
+    assert _kept(app) == [("nominator@luohe.invalid", 1, "SMTPServerDisconnected", True)]
+    again = runner.invoke(args=["honors", "deliver"])
+    assert again.output == "0 sent, 0 failed\n" and len(smtp.messages) == 1
+
+
+def test_deliver_gives_up_after_max_attempts(app, login_as, smtp, runner):
+    smtp.error = smtplib.SMTPServerDisconnected("down")
+    _return(login_as, _nomination(app, name="孙八"))
+    outputs = [runner.invoke(args=["honors", "deliver"]).output for _ in range(5)]
+    assert outputs == ["0 sent, 1 failed\n"] * 4 + ["0 sent, 0 failed\n"]
+    assert _kept(app) == [("nominator@luohe.invalid", 5, "SMTPServerDisconnected", False)]
+    assert smtp.messages == []
 
 
 def test_recipient_with_line_break_is_refused_and_logged(app, login_as, smtp, caplog):
@@ -122,6 +153,7 @@ def test_recipient_with_line_break_is_refused_and_logged(app, login_as, smtp, ca
     assert smtp.messages == []
     failures = [r.getMessage() for r in caplog.records if r.name == "honors.mail"]
     assert failures == ["mail not delivered: MailAddressError"]
+    assert [row[1:] for row in _kept(app)] == [(1, "MailAddressError", False)]
 
 
 def test_console_mail_logs_one_line_per_mail(app, caplog):
