@@ -47,7 +47,7 @@ class FakeSmtp:
 def smtp(app, monkeypatch):
     FakeSmtp.messages, FakeSmtp.error = [], None
     monkeypatch.setattr(mail_module.smtplib, "SMTP", FakeSmtp)
-    sender = SmtpSender("mail.test", 25, "noreply@luohe.invalid", ORIGIN)
+    sender = SmtpSender("mail.test", 25, "noreply@luohe.invalid", base_url=ORIGIN)
     monkeypatch.setitem(app.extensions, "honors_mail", sender)
     return FakeSmtp
 
@@ -157,7 +157,7 @@ def test_recipient_with_line_break_is_refused_and_logged(app, login_as, smtp, ca
 
 
 def test_console_mail_logs_one_line_per_mail(app, caplog):
-    sender = mail_module.ConsoleSender(ORIGIN)
+    sender = mail_module.ConsoleSender()
     with caplog.at_level(logging.INFO, logger="honors.mail"):
         sender.send(Mail(to="a@luohe.invalid", subject="甲\n乙\r\n丙", body="b"))
     assert [r.getMessage() for r in caplog.records] == ["mail to=a@luohe.invalid subject=甲 乙 丙"]
@@ -174,3 +174,18 @@ def test_console_mail_logs_one_line_per_mail(app, caplog):
 )
 def test_one_line_joins_every_kind_of_line_break(value, expected):
     assert one_line(value) == expected
+
+
+def test_make_sender_smtp_links_to_the_public_origin():
+    config = {
+        "MAIL_BACKEND": "smtp",
+        "MAIL_SERVER": "mail.test",
+        "MAIL_PORT": 2525,
+        "MAIL_SENDER": "noreply@luohe.invalid",
+        "PUBLIC_BASE_URL": ORIGIN,
+    }
+    sender = mail_module.make_sender(config)
+    assert (sender.host, sender.port, sender.base_url) == ("mail.test", 2525, ORIGIN)
+    assert mail_module.mail_body(Mail("a@luohe.invalid", "s", "", "/inbox"), ORIGIN) == (
+        f"{ORIGIN}/inbox"
+    )

@@ -44,8 +44,7 @@ def recipient(address: str) -> str:
 
 
 class ConsoleSender:
-    def __init__(self, base_url: str = "") -> None:
-        self.base_url = base_url
+    def __init__(self) -> None:
         self.sent: list[Mail] = []
 
     def send(self, mail: Mail) -> None:
@@ -54,7 +53,7 @@ class ConsoleSender:
 
 
 class SmtpSender:
-    def __init__(self, host: str, port: int, sender: str, base_url: str = "") -> None:
+    def __init__(self, host: str, port: int, sender: str, *, base_url: str) -> None:
         self.host, self.port, self.sender, self.base_url = host, port, sender, base_url
 
     def send(self, mail: Mail) -> None:
@@ -68,9 +67,11 @@ class SmtpSender:
 
 
 def make_sender(config) -> ConsoleSender | SmtpSender:
-    base_url = config["PUBLIC_BASE_URL"]
     if config["MAIL_BACKEND"] == "smtp":
         return SmtpSender(
-            config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_SENDER"], base_url
+            config["MAIL_SERVER"],
+            config["MAIL_PORT"],
+            config["MAIL_SENDER"],
+            base_url=config["PUBLIC_BASE_URL"],
         )
-    return ConsoleSender(base_url)
+    return ConsoleSender()
