@@ -25,7 +25,8 @@ def create_app(config: Config | type[Config] | None = None, **overrides: Any) ->
     app.config.update(overrides)
     app.json.ensure_ascii = False  # open data in readable Chinese (UTF-8)
     from app.core.fastpath import CachedPageFastPath
-    from app.core.hosts import HostGuard, parse_base_url
+    from app.core.hosts import HostGuard
+    from app.core.urls import parse_base_url
 
     parse_base_url(app.config["PUBLIC_BASE_URL"])  # a malformed origin stops the start
     app.wsgi_app = CachedPageFastPath(app, app.wsgi_app)

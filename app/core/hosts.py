@@ -1,4 +1,4 @@
-"""The site's public origin and the hosts it answers for, checked before anything else.
+"""The hosts the site answers for, checked before anything else.
 
 Absolute URLs (feed, share tags, QR codes, certificates, API, mail) are built from
 PUBLIC_BASE_URL, never from the request's Host. A request naming another host is refused
@@ -10,33 +10,16 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 from flask import Flask
 from werkzeug.wrappers import Response
 
 from app.core import frame
+from app.core.urls import parse_base_url
 
 # host, or [IPv6], then an optional port (werkzeug's pattern, names lowercased first)
 _HOST_RE = re.compile(r"([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::([0-9]{1,5}))?", re.ASCII)
 REFUSAL = "Bad Request: this site does not answer for that host name.\n"
-
-
-class PublicBaseUrlError(ValueError):
-    """PUBLIC_BASE_URL is not an http(s) origin: the application refuses to start."""
-
-
-def parse_base_url(value: str) -> tuple[str, str, str]:
-    """(scheme, netloc, path prefix) of PUBLIC_BASE_URL, e.g. ("https", "x.cn", "")."""
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise PublicBaseUrlError(
-            f"PUBLIC_BASE_URL must look like https://example.org, not {value!r}"
-        )
-    if parts.query or parts.fragment or parts.username or parts.password:
-        raise PublicBaseUrlError(f"PUBLIC_BASE_URL must be a bare origin, not {value!r}")
-    _ = parts.port  # raises ValueError on a port out of range
-    return parts.scheme, parts.netloc.lower(), parts.path.rstrip("/")
 
 
 def host_name(header: str | None) -> str | None:

@@ -3,15 +3,35 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import current_app
 
-from app.core.hosts import parse_base_url
-
 # Browsers drop tabs and line breaks inside a URL and read "\" as "/": "/\t/evil.example"
 # and "/\\evil.example" both lead off the site. A redirect target carries none of them.
 _UNSAFE = re.compile(r"[\x00-\x20\x7f\\]")
+
+
+class PublicBaseUrlError(ValueError):
+    """PUBLIC_BASE_URL is not an http(s) origin: the application refuses to start."""
+
+
+@lru_cache(maxsize=8)
+def parse_base_url(value: str) -> tuple[str, str, str]:
+    """(scheme, netloc, path prefix) of PUBLIC_BASE_URL, e.g. ("https", "x.cn", "")."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise PublicBaseUrlError(
+            f"PUBLIC_BASE_URL must look like https://example.org, not {value!r}"
+        )
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise PublicBaseUrlError(f"PUBLIC_BASE_URL must be a bare origin, not {value!r}")
+    try:
+        _ = parts.port  # a port out of range or not a number
+    except ValueError as error:
+        raise PublicBaseUrlError(f"PUBLIC_BASE_URL has a bad port: {value!r}") from error
+    return parts.scheme, parts.netloc.lower(), parts.path.rstrip("/")
 
 
 def public_url_for(endpoint: str, **values: object) -> str:

@@ -11,7 +11,8 @@ import pytest
 import segno
 
 from app.core import cache as page_cache
-from app.core.hosts import PublicBaseUrlError, host_allowed, parse_base_url
+from app.core.hosts import host_allowed
+from app.core.urls import PublicBaseUrlError, parse_base_url
 from app.extensions import db
 from app.honors import certificates, services
 from tests import factories
@@ -173,7 +174,15 @@ def test_host_allowed_star_allows_any_host():
 
 
 @pytest.mark.parametrize(
-    "value", ["haoren.example.gov.cn", "ftp://haoren.example", "https://", "https://x.cn/?a=1"]
+    "value",
+    [
+        "haoren.example.gov.cn",
+        "ftp://haoren.example",
+        "https://",
+        "https://x.cn/?a=1",
+        "https://x.cn:99999",
+        "https://user@x.cn",
+    ],
 )
 def test_public_base_url_must_be_an_http_origin(value, tmp_path_factory):
     with pytest.raises(PublicBaseUrlError):
