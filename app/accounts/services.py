@@ -40,6 +40,15 @@ class LoginResult:
         return self.user is not None
 
 
+@dataclass(frozen=True)
+class LoginTicket:
+    """A login attempt admitted by the throttle (wait == 0) or refused (wait > 0)."""
+
+    name: str
+    address: str
+    wait: int
+
+
 def normalize_username(username: str) -> str:
     return username.strip().lower()
 
@@ -48,37 +57,50 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.username == normalize_username(username)))
 
 
-def authenticate(
-    username: str,
+def start_login(
+    username: str, *, ip: str, policy: throttle.ThrottlePolicy, now: datetime | None = None
+) -> LoginTicket:
+    """Ask the throttle; an admitted attempt is recorded as a failure before the slow check.
+
+    The caller commits before finish_login(): concurrent attempts then see this one at once,
+    instead of all passing while the password hashes are being checked.
+    """
+    now = now or utcnow()
+    name = normalize_username(username)[:40]
+    address = throttle.address_key(ip)
+    wait = throttle.seconds_to_wait(name, address, policy=policy, now=now)
+    if wait == 0:
+        throttle.record_failure(name, address, policy=policy, now=now)
+    return LoginTicket(name, address, wait)
+
+
+def finish_login(
+    ticket: LoginTicket,
     password: str,
     *,
-    ip: str,
     policy: throttle.ThrottlePolicy,
     now: datetime | None = None,
 ) -> LoginResult:
-    """Check a password under the login throttle; the caller commits either way.
+    """Check the password of a ticket; the caller commits either way.
 
     Every call runs exactly one password hash verification (against a dummy hash for an
     unknown or inactive name, or while throttled) and the throttle is keyed by the typed
     name, so answers and their timing do not tell existing accounts from unknown ones.
     """
     now = now or utcnow()
-    name = normalize_username(username)[:40]
-    address = throttle.address_key(ip)
-    wait = throttle.seconds_to_wait(name, address, policy=policy, now=now)
-    user = find_user(name)
-    if wait > 0:
+    user = find_user(ticket.name)
+    if ticket.wait > 0:
         passwords.verify_password(None, password)
-        return LoginResult(retry_after=wait)
+        return LoginResult(retry_after=ticket.wait)
     usable = user is not None and user.is_active
     if passwords.verify_password(user.password_hash if usable else None, password) and usable:
-        throttle.clear_failures(name, address)
+        throttle.clear_failures(ticket.name, ticket.address)
         user.last_login_at = now
         if passwords.needs_rehash(user.password_hash):
             user.password_hash = passwords.hash_password(password)
         db.session.flush()
         return LoginResult(user=user)
-    wait = throttle.record_failure(name, address, policy=policy, now=now)
+    wait = throttle.seconds_to_wait(ticket.name, ticket.address, policy=policy, now=now)
     return LoginResult(retry_after=wait or None)
 
 

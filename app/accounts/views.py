@@ -66,12 +66,11 @@ def login():
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
-        result = services.authenticate(
-            form.username.data,
-            form.password.data,
-            ip=request.remote_addr or "-",
-            policy=_policy(),
+        ticket = services.start_login(
+            form.username.data, ip=request.remote_addr or "-", policy=_policy()
         )
+        db.session.commit()  # concurrent attempts see this one before its hash is checked
+        result = services.finish_login(ticket, form.password.data, policy=_policy())
         db.session.commit()
         if result.ok:
             # A new session at login: nothing set before it (the CSRF secret included)

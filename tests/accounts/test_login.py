@@ -16,6 +16,13 @@ from tests.conftest import CSRF_RE, csrf_token, login
 POLICY = throttle.ThrottlePolicy()
 
 
+def _authenticate(username, password, *, ip, policy, now):
+    """One login as the view runs it: admitted (or not) by the throttle, then checked."""
+    ticket = services.start_login(username, ip=ip, policy=policy, now=now)
+    db.session.commit()
+    return services.finish_login(ticket, password, policy=policy, now=now)
+
+
 def _user(app, **kwargs) -> str:
     with app.app_context():
         return factories.make_user(
@@ -130,19 +137,34 @@ def test_login_throttle_delay_doubles_per_failure_up_to_the_cap(ctx):
     now = utcnow()
     waits = []
     for _attempt in range(13):
-        result = services.authenticate("bob", "bad", ip="203.0.113.7", policy=POLICY, now=now)
+        result = _authenticate("bob", "bad", ip="203.0.113.7", policy=POLICY, now=now)
         waits.append(result.retry_after)
         if result.retry_after:
             early = now + timedelta(seconds=result.retry_after - 1)
-            refused = services.authenticate(
+            refused = _authenticate(
                 "bob", factories.DEFAULT_PASSWORD, ip="203.0.113.7", policy=POLICY, now=early
             )
             assert (refused.ok, refused.retry_after) == (False, 1)
         now += timedelta(seconds=result.retry_after or 1)
     assert waits == [None, None, None, None, 30, 60, 120, 240, 480, 960, 1920, 3600, 3600]
-    assert services.authenticate(
+    assert _authenticate(
         "bob", factories.DEFAULT_PASSWORD, ip="203.0.113.7", policy=POLICY, now=now
     ).ok
+
+
+def test_login_throttle_admits_five_of_eight_simultaneous_attempts(ctx):
+    factories.make_user(Role.STAFF, username="bob")
+    now = utcnow()
+    tickets = []
+    for _attempt in range(8):  # eight requests at once: all admitted before any is checked
+        tickets.append(services.start_login("bob", ip="203.0.113.7", policy=POLICY, now=now))
+        db.session.commit()
+    results = [
+        services.finish_login(ticket, factories.DEFAULT_PASSWORD, policy=POLICY, now=now)
+        for ticket in tickets
+    ]
+    assert [ticket.wait for ticket in tickets] == [0] * 5 + [30] * 3
+    assert [result.ok for result in results] == [True] * 5 + [False] * 3
 
 
 def test_login_throttle_success_clears_only_that_address(ctx):
@@ -150,16 +172,16 @@ def test_login_throttle_success_clears_only_that_address(ctx):
     now = utcnow()
     for address in ("203.0.113.7", "198.51.100.20"):
         for _attempt in range(3):
-            services.authenticate("bob", "bad", ip=address, policy=POLICY, now=now)
-    assert services.authenticate(
+            _authenticate("bob", "bad", ip=address, policy=POLICY, now=now)
+    assert _authenticate(
         "bob", factories.DEFAULT_PASSWORD, ip="198.51.100.20", policy=POLICY, now=now
     ).ok
     assert _attempts() == 3
     kept = [
-        services.authenticate("bob", "bad", ip="203.0.113.7", policy=POLICY, now=now).retry_after
+        _authenticate("bob", "bad", ip="203.0.113.7", policy=POLICY, now=now).retry_after
         for _attempt in range(2)
     ]
-    cleared = services.authenticate("bob", "bad", ip="198.51.100.20", policy=POLICY, now=now)
+    cleared = _authenticate("bob", "bad", ip="198.51.100.20", policy=POLICY, now=now)
     assert kept == [None, 30]  # the 4th and 5th failure there
     assert cleared.retry_after is None  # the 1st failure here
 
@@ -168,9 +190,9 @@ def test_login_throttle_failures_forgotten_after_a_day(ctx):
     factories.make_user(Role.STAFF, username="carol")
     start = utcnow()
     for _attempt in range(5):
-        services.authenticate("carol", "bad", ip="203.0.113.7", policy=POLICY, now=start)
+        _authenticate("carol", "bad", ip="203.0.113.7", policy=POLICY, now=start)
     later = start + POLICY.memory + timedelta(seconds=1)
-    result = services.authenticate("carol", "bad", ip="203.0.113.7", policy=POLICY, now=later)
+    result = _authenticate("carol", "bad", ip="203.0.113.7", policy=POLICY, now=later)
     assert result.retry_after is None
     assert _attempts() == 1
 
@@ -180,7 +202,7 @@ def test_login_throttle_per_address_cap_spans_names_and_spares_other_addresses(c
     policy = throttle.ThrottlePolicy(per_address_hour=10)
     start = utcnow()
     results = [
-        services.authenticate(
+        _authenticate(
             f"name{i}", "bad", ip="203.0.113.7", policy=policy, now=start + timedelta(minutes=i)
         )
         for i in range(10)
@@ -188,15 +210,14 @@ def test_login_throttle_per_address_cap_spans_names_and_spares_other_addresses(c
     assert [r.retry_after for r in results] == [None] * 9 + [3600 - 9 * 60]
     at = start + timedelta(minutes=10)
     assert (
-        services.authenticate("fresh", "bad", ip="203.0.113.7", policy=policy, now=at).retry_after
+        _authenticate("fresh", "bad", ip="203.0.113.7", policy=policy, now=at).retry_after
         == 3600 - 10 * 60
     )
     assert (
-        services.authenticate("fresh", "bad", ip="198.51.100.1", policy=policy, now=at).retry_after
-        is None
+        _authenticate("fresh", "bad", ip="198.51.100.1", policy=policy, now=at).retry_after is None
     )
     after_hour = start + timedelta(hours=1, seconds=1)
-    owner = services.authenticate(
+    owner = _authenticate(
         "owner", factories.DEFAULT_PASSWORD, ip="203.0.113.7", policy=policy, now=after_hour
     )
     assert owner.ok
@@ -240,7 +261,7 @@ def test_login_runs_one_hash_verification_for_unknown_existing_inactive_and_thro
     factories.make_user(Role.STAFF, username="frank", is_active=False)
     now = utcnow()
     for _attempt in range(5):
-        services.authenticate("erin", "bad", ip="203.0.113.7", policy=POLICY, now=now)
+        _authenticate("erin", "bad", ip="203.0.113.7", policy=POLICY, now=now)
     counter = _CountingHasher(passwords._hasher)
     monkeypatch.setattr(passwords, "_hasher", counter)
     counts = {}
@@ -252,7 +273,7 @@ def test_login_runs_one_hash_verification_for_unknown_existing_inactive_and_thro
         ("throttled, right", "erin", factories.DEFAULT_PASSWORD),
     ]:
         before = counter.verifications
-        services.authenticate(name, password, ip="203.0.113.7", policy=POLICY, now=now)
+        _authenticate(name, password, ip="203.0.113.7", policy=POLICY, now=now)
         counts[case] = counter.verifications - before
     assert counts == dict.fromkeys(counts, 1)
 
