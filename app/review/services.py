@@ -154,16 +154,17 @@ def add_like(
         minute=now.replace(second=0, microsecond=0),
         created_at=now,
     )
+    already = _l("You have already liked this candidate today. Come back tomorrow!")
+    if nomination.id in liked_today(cycle.id, visitor_id, now):
+        raise LikeError(already)  # said before any budget is looked at
     # Budgets first: their writes open the transaction, so that on SQLite the savepoint
     # below is nested in it (a savepoint outside one commits when released).
     _spend_address_budgets(like, rule, now)
     try:
         with db.session.begin_nested():
             db.session.add(like)
-    except IntegrityError as error:
-        raise LikeError(
-            _l("You have already liked this candidate today. Come back tomorrow!")
-        ) from error
+    except IntegrityError as error:  # the same browser's like racing on another worker
+        raise LikeError(already) from error
     return like
 
 

@@ -158,3 +158,19 @@ def test_like_service_refuses_past_the_minute_cap_with_a_limit_error(app, review
         assert refused.value.retry_after == 30
         db.session.rollback()
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Like)) == 0
+
+
+def test_like_again_from_same_browser_says_already_liked_when_address_budget_is_spent(
+    app, review, clock
+):
+    client, first = _fresh_visitor_likes(app, review["first"])
+    for _ in range(19):
+        _fresh_visitor_likes(app, review["first"])
+    client.set_cookie("lang", "en")
+    token = csrf_token(client, f"/review/{review['first']}")
+    again = client.post(
+        f"/review/{review['first']}/like", data={"csrf_token": token}, follow_redirects=True
+    )
+    assert again.status_code == 200
+    assert "You have already liked this candidate today." in again.get_data(as_text=True)
+    assert _counted(app) == {review["first"]: 20}
