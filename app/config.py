@@ -80,10 +80,23 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = ("zh", "en")
 
-    # Login lockout: LOCKOUT_THRESHOLD failures within LOCKOUT_WINDOW lock for LOCKOUT_DURATION.
-    LOCKOUT_THRESHOLD = 5
-    LOCKOUT_WINDOW_MINUTES = 15
-    LOCKOUT_DURATION_MINUTES = 15
+    # Login throttle (no lockout): per account name and client address, LOGIN_FREE_FAILURES
+    # failures are answered at once, then each failure makes the next try from that address
+    # wait LOGIN_FIRST_DELAY_SECONDS, doubling up to LOGIN_MAX_DELAY_SECONDS; failures are
+    # forgotten after LOGIN_FAILURE_MEMORY_HOURS. One address with LOGIN_FAILURES_PER_ADDRESS_HOUR
+    # failures (any names) within an hour waits too. Kept in the database: global.
+    LOGIN_FREE_FAILURES = int(os.environ.get("LOGIN_FREE_FAILURES", "5"))
+    LOGIN_FIRST_DELAY_SECONDS = int(os.environ.get("LOGIN_FIRST_DELAY_SECONDS", "30"))
+    LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("LOGIN_MAX_DELAY_SECONDS", "3600"))
+    LOGIN_FAILURE_MEMORY_HOURS = int(os.environ.get("LOGIN_FAILURE_MEMORY_HOURS", "24"))
+    LOGIN_FAILURES_PER_ADDRESS_HOUR = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS_HOUR", "50"))
+
+    # Like rule (docs/likes.md): one like per candidate per browser per Beijing day, and per
+    # client address at most these many likes per clock minute, per clock hour and per
+    # candidate per Beijing day. Kept in the database: global without Redis too.
+    LIKES_PER_ADDRESS_MINUTE = int(os.environ.get("LIKES_PER_ADDRESS_MINUTE", "20"))
+    LIKES_PER_ADDRESS_HOUR = int(os.environ.get("LIKES_PER_ADDRESS_HOUR", "400"))
+    LIKES_PER_ADDRESS_CANDIDATE_DAY = int(os.environ.get("LIKES_PER_ADDRESS_CANDIDATE_DAY", "250"))
 
     # argon2id parameters (RFC 9106 "second recommended" profile is argon2-cffi's default).
     ARGON2_TIME_COST = 3

@@ -1,6 +1,6 @@
 """Every model module, imported once so the metadata is complete (migrations, create_all)."""
 
-from app.accounts.models import LoginFailure, Role, User, UserRole
+from app.accounts.models import LoginAttempt, Role, User, UserRole
 from app.audit.models import AuditEvent
 from app.committee.models import Ballot, BallotVersion, CommitteeMember, Conflict, Runoff
 from app.courtesy.models import AidGrant, CourtesyCard, HardshipAssessment, Visit
@@ -20,7 +20,7 @@ from app.notifications.models import Notification, OutgoingMail
 from app.orgs.models import Organisation
 from app.programs.models import Category, Cycle, Program, ProgramCategory
 from app.promotions.models import Promotion
-from app.review.models import Like
+from app.review.models import Like, LikeBudget
 
 __all__ = [
     "AidGrant",
@@ -49,9 +49,10 @@ __all__ = [
     "Cycle",
     "GroupMember",
     "Like",
+    "LikeBudget",
     "Honor",
     "Honoree",
-    "LoginFailure",
+    "LoginAttempt",
     "Organisation",
     "Program",
     "PublicDataVersion",

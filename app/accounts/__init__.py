@@ -1,1 +1,1 @@
-"""Accounts: users, roles, login, lockout and the admin pages that manage them."""
+"""Accounts: users, roles, login, its throttle and the admin pages that manage them."""

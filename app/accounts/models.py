@@ -1,4 +1,4 @@
-"""User, role and login-failure schema."""
+"""User, role and login-attempt schema."""
 
 from __future__ import annotations
 
@@ -45,7 +45,6 @@ class User(UserMixin, db.Model):
     # Bumped on logout-everywhere, password change and deactivation: it is part of the
     # session's user id, so an old cookie stops matching.
     session_version: Mapped[int] = mapped_column(default=1)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[created_at]
 
@@ -66,13 +65,21 @@ class User(UserMixin, db.Model):
         return f"<User {self.username}>"
 
 
-class LoginFailure(db.Model):
-    """One row per failed password check, kept in the database so every worker agrees."""
+class LoginAttempt(db.Model):
+    """One failed password check, by typed name (existing or not) and hashed address.
 
-    __tablename__ = "login_failures"
+    Kept in the database so that every worker and machine throttles alike (see throttle.py).
+    """
+
+    __tablename__ = "login_attempts"
 
     id: Mapped[intpk]
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    username: Mapped[str] = mapped_column(sa.String(40))
+    address: Mapped[str] = mapped_column(sa.String(64))  # keyed hash of the client address
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    __table_args__ = (sa.Index("ix_login_failures_user_at", "user_id", "at"),)
+    __table_args__ = (
+        sa.Index("ix_login_attempts_username_address_at", "username", "address", "at"),
+        sa.Index("ix_login_attempts_address_at", "address", "at"),
+        sa.Index("ix_login_attempts_at", "at"),
+    )

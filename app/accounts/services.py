@@ -1,18 +1,20 @@
-"""Account use cases: login with lockout, password change, user administration."""
+"""Account use cases: login under the throttle, password change, user administration."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy.orm import joinedload
 
-from app.accounts import passwords
-from app.accounts.models import LoginFailure, Role, User, UserRole
+from app.accounts import passwords, throttle
+from app.accounts.models import Role, User, UserRole
 from app.audit.services import record_event
 from app.db_types import utcnow
 from app.exceptions import RefusedError
@@ -28,20 +30,23 @@ class AccountError(RefusedError):
 
 
 @dataclass(frozen=True)
-class LockoutPolicy:
-    threshold: int = 5
-    window: timedelta = timedelta(minutes=15)
-    duration: timedelta = timedelta(minutes=15)
-
-
-@dataclass(frozen=True)
 class LoginResult:
     user: User | None = None
-    locked_until: datetime | None = None
+    # Seconds before this name may be tried again from this address (None: no wait).
+    retry_after: int | None = None
 
     @property
     def ok(self) -> bool:
         return self.user is not None
+
+
+@dataclass(frozen=True)
+class LoginTicket:
+    """A login attempt admitted by the throttle (wait == 0) or refused (wait > 0)."""
+
+    name: str
+    address: str
+    wait: int
 
 
 def normalize_username(username: str) -> str:
@@ -52,37 +57,51 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.username == normalize_username(username)))
 
 
-def authenticate(
-    username: str, password: str, *, policy: LockoutPolicy, now: datetime | None = None
-) -> LoginResult:
-    """Check a password, counting failures per account; the caller commits either way."""
+def start_login(
+    username: str, *, ip: str, policy: throttle.ThrottlePolicy, now: datetime | None = None
+) -> LoginTicket:
+    """Ask the throttle; an admitted attempt is recorded as a failure before the slow check.
+
+    The caller commits before finish_login(): concurrent attempts then see this one at once,
+    instead of all passing while the password hashes are being checked.
+    """
     now = now or utcnow()
-    user = find_user(username)
-    if user is None or not user.is_active:
+    name = normalize_username(username)[:40]
+    address = throttle.address_key(ip)
+    wait = throttle.seconds_to_wait(name, address, policy=policy, now=now)
+    if wait == 0:
+        throttle.record_failure(name, address, policy=policy, now=now)
+    return LoginTicket(name, address, wait)
+
+
+def finish_login(
+    ticket: LoginTicket,
+    password: str,
+    *,
+    policy: throttle.ThrottlePolicy,
+    now: datetime | None = None,
+) -> LoginResult:
+    """Check the password of a ticket; the caller commits either way.
+
+    Every call runs exactly one password hash verification (against a dummy hash for an
+    unknown or inactive name, or while throttled) and the throttle is keyed by the typed
+    name, so answers and their timing do not tell existing accounts from unknown ones.
+    """
+    now = now or utcnow()
+    user = find_user(ticket.name)
+    if ticket.wait > 0:
         passwords.verify_password(None, password)
-        return LoginResult()
-    if user.locked_until is not None and user.locked_until > now:
-        return LoginResult(locked_until=user.locked_until)
-    if passwords.verify_password(user.password_hash, password):
-        db.session.execute(sa.delete(LoginFailure).where(LoginFailure.user_id == user.id))
-        user.locked_until = None
+        return LoginResult(retry_after=ticket.wait)
+    usable = user is not None and user.is_active
+    if passwords.verify_password(user.password_hash if usable else None, password) and usable:
+        throttle.clear_failures(ticket.name, ticket.address)
         user.last_login_at = now
         if passwords.needs_rehash(user.password_hash):
             user.password_hash = passwords.hash_password(password)
         db.session.flush()
         return LoginResult(user=user)
-    db.session.add(LoginFailure(user_id=user.id, at=now))
-    db.session.flush()
-    recent = db.session.scalar(
-        sa.select(sa.func.count(LoginFailure.id)).where(
-            LoginFailure.user_id == user.id, LoginFailure.at > now - policy.window
-        )
-    )
-    if recent >= policy.threshold:
-        user.locked_until = now + policy.duration
-        record_event("account.locked", obj=user, after={"failures": recent})
-        return LoginResult(locked_until=user.locked_until)
-    return LoginResult()
+    wait = throttle.seconds_to_wait(ticket.name, ticket.address, policy=policy, now=now)
+    return LoginResult(retry_after=wait or None)
 
 
 def end_sessions(user: User) -> None:
@@ -98,8 +117,32 @@ def _check_password_strength(password: str, field: str) -> None:
         )
 
 
-def change_password(user: User, current: str, new: str) -> None:
+def throttled_message(seconds: int) -> LazyString:
+    """The one answer for a throttled name or address, whoever owns the name."""
+    if seconds < 120:
+        return _l("Too many failed logins: try again in %(n)d seconds.", n=seconds)
+    return _l("Too many failed logins: try again in %(n)d minutes.", n=math.ceil(seconds / 60))
+
+
+def change_password(
+    user: User,
+    current: str,
+    new: str,
+    *,
+    ip: str,
+    policy: throttle.ThrottlePolicy,
+    now: datetime | None = None,
+) -> None:
+    """Change one's own password; wrong current passwords count as login failures."""
+    now = now or utcnow()
+    address = throttle.address_key(ip)
+    wait = throttle.seconds_to_wait(user.username, address, policy=policy, now=now)
+    if wait > 0:
+        raise AccountError(throttled_message(wait), "current_password")
     if not passwords.verify_password(user.password_hash, current):
+        wait = throttle.record_failure(user.username, address, policy=policy, now=now)
+        if wait > 0:
+            raise AccountError(throttled_message(wait), "current_password")
         raise AccountError(_l("The current password is wrong."), "current_password")
     _check_password_strength(new, "new_password")
     if passwords.verify_password(user.password_hash, new):

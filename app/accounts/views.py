@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.accounts import services
+from app.accounts import services, throttle
 from app.accounts.forms import LoginForm, PasswordChangeForm
 from app.accounts.models import User
 from app.core.forms import EmptyForm, attach_error
@@ -35,12 +43,14 @@ def load_user(session_id: str) -> User | None:
     return user
 
 
-def _policy() -> services.LockoutPolicy:
+def _policy() -> throttle.ThrottlePolicy:
     config = current_app.config
-    return services.LockoutPolicy(
-        threshold=config["LOCKOUT_THRESHOLD"],
-        window=timedelta(minutes=config["LOCKOUT_WINDOW_MINUTES"]),
-        duration=timedelta(minutes=config["LOCKOUT_DURATION_MINUTES"]),
+    return throttle.ThrottlePolicy(
+        free_failures=config["LOGIN_FREE_FAILURES"],
+        first_delay=timedelta(seconds=config["LOGIN_FIRST_DELAY_SECONDS"]),
+        max_delay=timedelta(seconds=config["LOGIN_MAX_DELAY_SECONDS"]),
+        memory=timedelta(hours=config["LOGIN_FAILURE_MEMORY_HOURS"]),
+        per_address_hour=config["LOGIN_FAILURES_PER_ADDRESS_HOUR"],
     )
 
 
@@ -55,22 +65,21 @@ def login():
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
-        result = services.authenticate(form.username.data, form.password.data, policy=_policy())
+        ticket = services.start_login(
+            form.username.data, ip=request.remote_addr or "-", policy=_policy()
+        )
+        db.session.commit()  # concurrent attempts see this one before its hash is checked
+        result = services.finish_login(ticket, form.password.data, policy=_policy())
         db.session.commit()
         if result.ok:
+            # A new session at login: nothing set before it (the CSRF secret included)
+            # survives, so a session planted by someone else is worth nothing.
+            session.clear()
             login_user(result.user)
             flash(_("Welcome, %(name)s.", name=result.user.display_name), "success")
             return redirect(_safe_next(request.args.get("next")))
-        if result.locked_until is not None:
-            minutes = _policy().duration.seconds // 60
-            form.form_errors.append(
-                _(
-                    "Too many failed logins: this account is locked for %(minutes)d minutes, "
-                    "until %(time)s.",
-                    minutes=minutes,
-                    time=format_datetime(result.locked_until, "HH:mm"),
-                )
-            )
+        if result.retry_after is not None:
+            form.form_errors.append(str(services.throttled_message(result.retry_after)))
         else:
             form.form_errors.append(_("Wrong username or password."))
         form.password.data = ""
@@ -91,16 +100,22 @@ def logout():
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
 @login_required
 def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
             services.change_password(
-                current_user, form.current_password.data, form.new_password.data
+                current_user,
+                form.current_password.data,
+                form.new_password.data,
+                ip=request.remote_addr or "-",
+                policy=_policy(),
             )
         except services.AccountError as error:
-            db.session.rollback()
+            # Keep the failure the throttle recorded; nothing else was changed.
+            db.session.commit()
             attach_error(form, error.field, error.message)
         else:
             db.session.commit()

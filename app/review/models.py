@@ -34,3 +34,24 @@ class Like(db.Model):
         sa.Index("ix_likes_cycle_net_minute", "cycle_id", "net_hash", "minute"),
         sa.Index("ix_likes_nomination_voided", "nomination_id", "voided_at"),
     )
+
+
+class LikeBudget(db.Model):
+    """Likes one address has given within one window: minute, hour, or (candidate, day).
+
+    One row per (address, scope, window start), raised by a conditional UPDATE so that
+    concurrent likes from one address on every worker and machine never pass the cap.
+    """
+
+    __tablename__ = "like_budgets"
+
+    id: Mapped[intpk]
+    ip_hash: Mapped[str] = mapped_column(sa.String(64))
+    scope: Mapped[str] = mapped_column(sa.String(32))  # "minute", "hour", "candidate:<id>"
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    used: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (
+        sa.UniqueConstraint("ip_hash", "scope", "window_start"),
+        sa.Index("ix_like_budgets_window_start", "window_start"),
+    )

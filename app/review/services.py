@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import ipaddress
+import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record_event
@@ -20,7 +23,7 @@ from app.nominations.workflow import NominationState
 from app.privacy import crypto
 from app.programs.models import Cycle
 from app.programs.workflow import CyclePhase
-from app.review.models import Like
+from app.review.models import Like, LikeBudget
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 # Anomaly thresholds: likes from one /24 network within one minute, and distinct visitors
@@ -33,6 +36,27 @@ class LikeError(Exception):
     def __init__(self, message: object) -> None:
         super().__init__(str(message))
         self.message = message
+
+
+class LikeLimitError(LikeError):
+    """An address has used up one of its like budgets; it may like again in `retry_after` s."""
+
+    def __init__(self, message: object, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class LikeRule:
+    """The like rule beyond "one like per candidate per browser per day" (docs/likes.md).
+
+    Budgets per network address, large enough for the many phones behind one carrier NAT
+    address, small enough that a script clearing its cookies gains a bounded number of likes.
+    """
+
+    per_address_minute: int = 20
+    per_address_hour: int = 400
+    per_address_candidate_day: int = 250
 
 
 def network_of(ip: str) -> str:
@@ -102,9 +126,18 @@ def liked_today(cycle_id: int, visitor_id: str, now: datetime | None = None) -> 
 
 
 def add_like(
-    nomination: Nomination, *, visitor_id: str, ip: str, now: datetime | None = None
+    nomination: Nomination,
+    *,
+    visitor_id: str,
+    ip: str,
+    rule: LikeRule = LikeRule(),  # noqa: B008 - frozen, never mutated
+    now: datetime | None = None,
 ) -> Like:
-    """One like per candidate per visitor per (Beijing) day; refused with a message."""
+    """One like per candidate per visitor per (Beijing) day, within the address budgets.
+
+    Refused with LikeError (already liked, not open) or LikeLimitError (an address budget
+    is used up); the caller rolls back on either, so a refused like spends no budget.
+    """
     now = now or utcnow()
     cycle = nomination.cycle
     if cycle.state is not CyclePhase.PUBLIC_REVIEW:
@@ -121,14 +154,89 @@ def add_like(
         minute=now.replace(second=0, microsecond=0),
         created_at=now,
     )
+    already = _l("You have already liked this candidate today. Come back tomorrow!")
+    if nomination.id in liked_today(cycle.id, visitor_id, now):
+        raise LikeError(already)  # said before any budget is looked at
+    # Budgets first: their writes open the transaction, so that on SQLite the savepoint
+    # below is nested in it (a savepoint outside one commits when released).
+    _spend_address_budgets(like, rule, now)
     try:
         with db.session.begin_nested():
             db.session.add(like)
-    except IntegrityError as error:
-        raise LikeError(
-            _l("You have already liked this candidate today. Come back tomorrow!")
-        ) from error
+    except IntegrityError as error:  # the same browser's like racing on another worker
+        raise LikeError(already) from error
     return like
+
+
+def _window_starts(now: datetime) -> tuple[datetime, datetime, datetime]:
+    """Start of the clock minute, the clock hour and the Beijing day that contain `now`."""
+    minute = now.astimezone(UTC).replace(second=0, microsecond=0)
+    hour = minute.replace(minute=0)
+    local_midnight = now.astimezone(LOCAL_TZ).replace(hour=0, minute=0, second=0, microsecond=0)
+    return minute, hour, local_midnight.astimezone(UTC)
+
+
+def _spend(ip_hash: str, scope: str, window_start: datetime, cap: int) -> bool:
+    """Raise one budget by one unless it is at `cap`: atomic on SQLite and PostgreSQL."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(LikeBudget)
+        .values(ip_hash=ip_hash, scope=scope, window_start=window_start, used=0)
+        .on_conflict_do_nothing(index_elements=["ip_hash", "scope", "window_start"])
+    )
+    result = db.session.execute(
+        sa.update(LikeBudget)
+        .where(
+            LikeBudget.ip_hash == ip_hash,
+            LikeBudget.scope == scope,
+            LikeBudget.window_start == window_start,
+            LikeBudget.used < cap,
+        )
+        .values(used=LikeBudget.used + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _spend_address_budgets(like: Like, rule: LikeRule, now: datetime) -> None:
+    minute, hour, day = _window_starts(now)
+    # Budgets older than two days decide nothing any more.
+    db.session.execute(
+        sa.delete(LikeBudget)
+        .where(LikeBudget.window_start < day - timedelta(days=2))
+        .execution_options(synchronize_session=False)
+    )
+    budgets = [
+        (
+            "minute",
+            minute,
+            rule.per_address_minute,
+            timedelta(minutes=1),
+            _l("Too many likes from your network this minute. Please try again in a minute."),
+        ),
+        (
+            "hour",
+            hour,
+            rule.per_address_hour,
+            timedelta(hours=1),
+            _l("Too many likes from your network this hour. Please try again later."),
+        ),
+        (
+            f"candidate:{like.nomination_id}",
+            day,
+            rule.per_address_candidate_day,
+            timedelta(days=1),
+            _l(
+                "Your network has given this candidate the most likes one address may give "
+                "in a day. Come back tomorrow!"
+            ),
+        ),
+    ]
+    for scope, start, cap, length, message in budgets:
+        if not _spend(like.ip_hash, scope, start, cap):
+            retry_after = math.ceil((start + length - now).total_seconds())
+            raise LikeLimitError(message, retry_after=max(retry_after, 1))
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -22,11 +23,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.permissions import can_use_staff_area
+from app.core.errors import render_error
 from app.core.files import send_image
 from app.core.forms import EmptyForm
 from app.core.guards import require
 from app.core.urls import local_target
-from app.extensions import db, limiter
+from app.extensions import db
 from app.nominations.models import Nomination, NominationPhoto, PhotoKind
 from app.programs.models import Cycle
 from app.review import services
@@ -46,6 +48,15 @@ def visitor_id() -> str:
     return session[VISITOR_KEY]
 
 
+def like_rule() -> services.LikeRule:
+    config = current_app.config
+    return services.LikeRule(
+        per_address_minute=config["LIKES_PER_ADDRESS_MINUTE"],
+        per_address_hour=config["LIKES_PER_ADDRESS_HOUR"],
+        per_address_candidate_day=config["LIKES_PER_ADDRESS_CANDIDATE_DAY"],
+    )
+
+
 @bp.get("/review")
 def index():
     visitor = visitor_id()
@@ -58,7 +69,7 @@ def index():
         )
         for cycle in services.review_cycles()
     ]
-    return render_template("review/index.html", cycles=cycles, form=EmptyForm())
+    return render_template("review/index.html", cycles=cycles, form=EmptyForm(), rule=like_rule())
 
 
 def _public_candidate(nomination_id: int) -> Nomination:
@@ -83,16 +94,27 @@ def candidate(nomination_id: int):
         count=services.counts(nomination.cycle_id).get(nomination.id, 0),
         liked=nomination.id in services.liked_today(nomination.cycle_id, visitor),
         form=EmptyForm(),
+        rule=like_rule(),
     )
 
 
 @bp.post("/review/<int:nomination_id>/like")
-@limiter.limit("20 per minute;300 per day")
 def like(nomination_id: int):
+    # The limits live in the database (services.LikeRule), not in the per-worker limiter.
     nomination = _public_candidate(nomination_id)
     if EmptyForm().validate_on_submit():
         try:
-            services.add_like(nomination, visitor_id=visitor_id(), ip=request.remote_addr or "-")
+            services.add_like(
+                nomination,
+                visitor_id=visitor_id(),
+                ip=request.remote_addr or "-",
+                rule=like_rule(),
+            )
+        except services.LikeLimitError as error:
+            db.session.rollback()
+            response = make_response(render_error(429, str(error.message)))
+            response.headers["Retry-After"] = str(error.retry_after)
+            return response
         except services.LikeError as error:
             db.session.rollback()
             flash(str(error.message), "error")

@@ -1,4 +1,6 @@
-"""Exact counts under real concurrency: 500 visitors' likes at once, 50 copies of one ballot."""
+"""Exact counts under real concurrency: 500 visitors' likes at once, a cookie-clearing script
+against the per-address like limit on every worker, 50 copies of one ballot.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +8,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from tests.figures import record
-from tests.reliability.web import Browser, SessionReader, burst
+from tests.reliability.web import Browser, SessionReader, burst, fresh_address
 
 LIKES = 500
 BALLOTS = 50
+LIKES_PER_ADDRESS_MINUTE = 20  # Config.LIKES_PER_ADDRESS_MINUTE (docs/likes.md)
 
 
 def test_likes_of_500_visitors_at_once_are_counted_exactly(site):
@@ -55,6 +58,44 @@ def test_likes_of_500_visitors_at_once_are_counted_exactly(site):
     assert len(confirmed) == LIKES
     assert len(stored) == LIKES
     assert {visitor for (visitor,) in stored} == confirmed
+
+
+def test_cookie_clearing_script_on_every_worker_gets_exactly_the_address_limit(site):
+    """Before, each worker kept its own count: one address got 37 likes in a minute."""
+    nomination = site.data["review"]["candidates"][3]
+    address = fresh_address()
+    reader = SessionReader(site.deployment.secret_key)
+
+    def fresh_browser(_):  # no cookies: a script that clears them before every like
+        browser = Browser(site.url, address)
+        return browser, browser.get(f"/review/{nomination}").csrf_token()
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        browsers = list(pool.map(fresh_browser, range(2 * LIKES_PER_ADDRESS_MINUTE)))
+    responses = burst(
+        [
+            lambda b=b, t=t: b.post(f"/review/{nomination}/like", {"csrf_token": t})
+            for b, t in browsers
+        ]
+    )
+    confirmed = [
+        b for b, _ in browsers if "success" in {category for category, _ in reader.flashes(b)}
+    ]
+    stored = site.database.scalar(
+        "SELECT count(*) FROM likes WHERE nomination_id = ?", (nomination,)
+    )
+    record(
+        "reliability",
+        **{
+            f"{site.backend}.cookie_clearing_likes_sent": len(browsers),
+            f"{site.backend}.cookie_clearing_likes_counted": stored,
+        },
+    )
+    assert (
+        sorted(r.status for r in responses)
+        == [302] * LIKES_PER_ADDRESS_MINUTE + [429] * LIKES_PER_ADDRESS_MINUTE
+    )
+    assert len(confirmed) == stored == LIKES_PER_ADDRESS_MINUTE
 
 
 def test_50_copies_of_one_ballot_at_once_leave_one_counted_ballot(site):
