@@ -87,10 +87,10 @@ NOT_PHASED = {
     "staff.schedule": "creates the due cycles, idempotent",
     "vetting.export": "an export: writes only its audit event",
     "importer.upload": "historical honors, no cycle",
-    "promotions.recommend": "registry record, after publication",
+    "promotions.recommend": "registry record: refused once every honor is revoked",
     "promotions.outcome": "the promotion's own state (pending)",
     "promotions.external_honor": "external honors, no local cycle",
-    "courtesy.ledger": "registry record; revoked honors stop benefits",
+    "courtesy.ledger": "registry record: no card or aid once every honor is revoked",
     "honors_admin.manage_honoree": "the honor's own state (revoked, consent withdrawn)",
 }
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
