@@ -16,13 +16,16 @@ def create_app(config: Config | type[Config] | None = None, **overrides: Any) ->
     elif isinstance(config, type):
         config = config()
     instance_path = Path(config.INSTANCE_PATH)
-    instance_path.mkdir(parents=True, exist_ok=True)
     app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True)
     from app.core.forms import CleanRequest
 
     app.request_class = CleanRequest  # no control characters in any query or form value
     app.config.from_object(config)
     app.config.update(overrides)
+    # Personal data lives in the instance folder (and the database): 0700 folders, 0600 files.
+    from app.core.private import secure_instance
+
+    secure_instance(instance_path, _sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"]))
     app.json.ensure_ascii = False  # open data in readable Chinese (UTF-8)
     from app.core.fastpath import CachedPageFastPath
     from app.core.hosts import HostGuard
@@ -57,6 +60,16 @@ def create_app(config: Config | type[Config] | None = None, **overrides: Any) ->
 
     app.cli.add_command(honors_cli)
     return app
+
+
+def _sqlite_file(uri: str) -> str | None:
+    """The database file of an SQLite URL (None for PostgreSQL or an in-memory database)."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(uri)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return url.database
 
 
 def _init_extensions(app: Flask) -> None:

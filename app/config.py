@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
+from app.core.private import make_private_dir
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("HONORS_INSTANCE_PATH", BASE_DIR / "instance"))
 
@@ -15,7 +17,7 @@ def _secret_from_instance(instance_dir: Path) -> str:
     path = instance_dir / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    instance_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(instance_dir)
     key = secrets.token_hex(32)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:

@@ -36,8 +36,15 @@ from app.nominations.models import Nomination
 from app.nominations.services import transition_nomination
 from app.nominations.workflow import Actor, NominationState
 from app.programs.models import BallotRule, Cycle
-from app.programs.services import on_enter, precondition
+from app.programs.services import on_enter, precondition, require_phase
 from app.programs.workflow import CyclePhase
+
+# The roster is appointed before voting opens (and frozen then); ballots, conflicts,
+# runoffs and the chair's decision belong to the vote itself.
+ROSTER_PHASES = frozenset(
+    {CyclePhase.DRAFT, CyclePhase.NOMINATING, CyclePhase.VETTING, CyclePhase.PUBLIC_REVIEW}
+)
+VOTING_PHASES = frozenset({CyclePhase.VOTING})
 
 SHORTLIST_STATES = (
     NominationState.SHORTLISTED,
@@ -75,7 +82,15 @@ def membership(cycle: Cycle, user) -> CommitteeMember | None:
     )
 
 
+def _refuse_unless_voting(cycle: Cycle) -> None:
+    """The vote is open: voting phase, results not applied yet (they would no longer match)."""
+    require_phase(cycle, VOTING_PHASES, CommitteeError)
+    if cycle.results_applied_at is not None:
+        raise CommitteeError(_l("The results have already been applied."))
+
+
 def _refuse_if_frozen(cycle: Cycle) -> None:
+    require_phase(cycle, ROSTER_PHASES, CommitteeError)
     if cycle.committee_frozen_at is not None:
         raise CommitteeError(_l("Voting has opened: the committee can no longer change."))
 
@@ -172,6 +187,7 @@ def conflicts_of(member: CommitteeMember) -> dict[int, Conflict]:
 
 def declare_conflict(member: CommitteeMember, nomination: Nomination, *, reason: str) -> None:
     """The member recuses on a candidate (reason required); logged."""
+    _refuse_unless_voting(nomination.cycle)
     if not reason.strip():
         raise CommitteeError(_l("Give the reason for the conflict of interest."), "reason")
     conflict = conflicts_of(member).get(nomination.id)
@@ -201,6 +217,7 @@ def declare_conflict(member: CommitteeMember, nomination: Nomination, *, reason:
 
 def clear_flag(member: CommitteeMember, nomination: Nomination, *, reason: str) -> None:
     """An automatic flag confirmed as no conflict (reason required); logged."""
+    _refuse_unless_voting(nomination.cycle)
     conflict = conflicts_of(member).get(nomination.id)
     if conflict is None or conflict.status is not ConflictStatus.FLAGGED:
         raise CommitteeError(_l("There is no flag to confirm."))
@@ -282,8 +299,7 @@ class BallotInput:
 
 def _validate(cycle: Cycle, member: CommitteeMember, round_: int, data: BallotInput) -> dict:
     program = cycle.program
-    if cycle.state is not CyclePhase.VOTING:
-        raise CommitteeError(_l("Voting is not open."))
+    _refuse_unless_voting(cycle)
     flagged = [c for c in conflicts_of(member).values() if c.status is ConflictStatus.FLAGGED]
     if flagged:
         raise CommitteeError(_l("Confirm or recuse on the flagged candidates first."))
@@ -516,8 +532,7 @@ def outcome(cycle: Cycle) -> Outcome:
 
 def open_runoff(cycle: Cycle, *, actor) -> Runoff:
     """Staff open a runoff among the candidates tied at the cutoff."""
-    if cycle.state is not CyclePhase.VOTING:
-        raise CommitteeError(_l("Voting is not open."))
+    _refuse_unless_voting(cycle)
     state = outcome(cycle)
     if not state.main.quorum_met:
         raise CommitteeError(_l("No quorum yet."))
@@ -544,6 +559,7 @@ def open_runoff(cycle: Cycle, *, actor) -> Runoff:
 
 
 def close_runoff(cycle: Cycle, *, actor, now: datetime | None = None) -> Runoff:
+    _refuse_unless_voting(cycle)
     runoff = current_runoff(cycle)
     if runoff is None or runoff.closed_at is not None:
         raise CommitteeError(_l("No runoff is open."))
@@ -570,6 +586,7 @@ def close_runoff(cycle: Cycle, *, actor, now: datetime | None = None) -> Runoff:
 
 def record_chair_decision(cycle: Cycle, chosen: list[int], *, reason: str, actor) -> None:
     """The chair settles a tie that a runoff did not break (reason required)."""
+    _refuse_unless_voting(cycle)
     runoff = current_runoff(cycle)
     state = outcome(cycle)
     if runoff is None or runoff.closed_at is None or runoff.decided_ids is not None:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL
 
+from app.core.private import make_private_dir, open_private
+
 
 class BackupError(Exception):
     pass
@@ -37,8 +39,10 @@ def _sqlite_copy(source: Path, target: Path) -> None:
 
 
 def backup(url: URL, target: Path) -> None:
-    """Write a consistent copy while the application keeps writing."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """Write a consistent copy while the application keeps writing (mode 0600: it holds
+    every personal record)."""
+    make_private_dir(target.parent)
+    open_private(target)
     if url.get_backend_name() == "sqlite":
         _sqlite_copy(Path(url.database), target)
         return

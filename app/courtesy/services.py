@@ -29,6 +29,8 @@ class LedgerError(RefusedError):
 
 
 def issue_card(honoree_id: int, *, number: str, issued_on: date, valid_until: date, actor):
+    if _revoked_everything(honoree_id):
+        raise LedgerError(_l("This honoree's honors are revoked: no new benefits."))
     if valid_until < issued_on:
         raise LedgerError(_l("The card cannot expire before it is issued."), "valid_until")
     if db.session.scalar(sa.select(CourtesyCard.id).where(CourtesyCard.number == number)):

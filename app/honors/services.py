@@ -187,6 +187,8 @@ def revoke_honor(honor: Honor, *, reason: str, actor, now: datetime | None = Non
 
 def withdraw_consent(honoree: Honoree, *, reason: str, actor, now: datetime | None = None) -> None:
     """The honoree withdrew consent to publish: the public page comes down the same way."""
+    if honoree.consent_withdrawn_at is not None:
+        raise PublicationError(_l("The consent is already withdrawn."))
     if not reason.strip():
         raise PublicationError(_l("Give the reason."), "reason")
     honoree.consent_withdrawn_at = now or utcnow()

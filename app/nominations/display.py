@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from app.nominations import permissions
 from app.nominations.models import RecommendationStatus
 from app.nominations.services import STATE_LABELS
 from app.privacy import crypto, id_numbers
@@ -47,6 +48,8 @@ def template_globals() -> dict:
         "masked": masked,
         "masked_phone": lambda token: id_numbers.mask_phone(crypto.decrypt(token)),
         "rec_status_label": lambda status: str(REC_STATUS_LABELS.get(status, status)),
+        "can_decide": permissions.can_decide,
+        "can_record_check": permissions.can_record_check,
     }
 
 

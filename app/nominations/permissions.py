@@ -6,7 +6,13 @@ from typing import Any
 
 from app.accounts.models import Role
 from app.accounts.permissions import can_nominate, can_use_staff_area
-from app.nominations.workflow import EDITABLE
+from app.nominations.workflow import (
+    CHECKLIST_PHASES,
+    CHECKLIST_STATES,
+    EDITABLE,
+    STAFF_DECISIONS,
+    NominationState,
+)
 
 
 def _own_org(user: Any, nomination: Any) -> bool:
@@ -31,6 +37,21 @@ def can_withdraw_nomination(user: Any, nomination: Any) -> bool:
 
 def can_vet(user: Any) -> bool:
     return can_use_staff_area(user)
+
+
+def can_decide(user: Any, nomination: Any, target: str) -> bool:
+    """Staff may move this nomination to `target` now: its state and its cycle's phase allow
+    it (the services check the same table; pages show only the buttons that will work)."""
+    states, phases = STAFF_DECISIONS[NominationState(target)]
+    return can_vet(user) and nomination.state in states and nomination.cycle.state in phases
+
+
+def can_record_check(user: Any, nomination: Any) -> bool:
+    return (
+        can_vet(user)
+        and nomination.state in CHECKLIST_STATES
+        and nomination.cycle.state in CHECKLIST_PHASES
+    )
 
 
 def can_export_id_numbers(user: Any) -> bool:

@@ -34,6 +34,10 @@ from app.nominations.models import (
 )
 from app.nominations.workflow import (
     ACTIVE,
+    CHECKLIST_PHASES,
+    CHECKLIST_STATES,
+    SHORTLIST_PHASES,
+    STAFF_DECISIONS,
     Actor,
     NominationState,
     NominationTransitionError,
@@ -42,8 +46,8 @@ from app.nominations.workflow import (
 from app.notifications.services import notify, organisation_nominators
 from app.orgs.models import Organisation, OrgKind
 from app.privacy import crypto, id_numbers
-from app.programs.models import Category, Cycle, NomineeKind, Program, program_feeds
-from app.programs.services import precondition
+from app.programs.models import Cadence, Category, Cycle, NomineeKind, Program, program_feeds
+from app.programs.services import precondition, require_phase
 from app.programs.workflow import CyclePhase
 
 MAX_LIFE_PHOTOS = 5
@@ -513,8 +517,25 @@ def submit_nomination(
     )
 
 
+def _require_decision(nomination: Nomination, target: NominationState) -> None:
+    """A staff decision belongs to the vetting phases and to the nomination's own state."""
+    states, phases = STAFF_DECISIONS[target]
+    require_phase(nomination.cycle, phases, NominationError)
+    if nomination.state not in states:
+        raise NominationError(_l("This action is not possible in the nomination's state."))
+
+
+def decide_nomination(
+    nomination: Nomination, target: NominationState, *, actor, reason: str
+) -> None:
+    """Staff return, refuse or withdraw a nomination under vetting (reason required)."""
+    _require_decision(nomination, target)
+    transition_nomination(nomination, target, actor=actor, actor_kind=Actor.STAFF, reason=reason)
+
+
 def qualify_nomination(nomination: Nomination, *, actor) -> None:
     """Vetting passed: eligibility is checked again against today's registry."""
+    _require_decision(nomination, NominationState.QUALIFIED)
     problems = eligibility_problems(nomination)
     if problems:
         raise NominationRefusedError(problems)
@@ -539,7 +560,10 @@ def bulk_qualify(nominations: list[Nomination], *, actor) -> dict[int, list]:
 def record_check(
     nomination: Nomination, *, body: ConsultedBody, result: ConsultResult, note: str, actor
 ) -> ConsultationCheck:
-    """Add or update one line of the 征求意见 checklist."""
+    """Add or update one line of the 征求意见 checklist (while the nomination is vetted)."""
+    require_phase(nomination.cycle, CHECKLIST_PHASES, NominationError)
+    if nomination.state not in CHECKLIST_STATES:
+        raise NominationError(_l("This action is not possible in the nomination's state."))
     check = next((c for c in nomination.checks if c.body is body), None)
     before = {"result": check.result.value, "note": check.note} if check else None
     if check is None:
@@ -648,8 +672,6 @@ def _vetting_finished(cycle: Cycle, now: datetime) -> object | None:
 def year_honorees(cycle: Cycle) -> list[Honoree]:
     """Registry records with a published honor of a monthly local program in the cycle's year
     (the pool an annual program such as 感动漯河年度人物 shortlists from)."""
-    from app.programs.models import Cadence
-
     year = cycle.reference_date.year
     stmt = (
         sa.select(Honoree)
@@ -675,7 +697,11 @@ def shortlist_from_year(
     actor,
 ) -> list[Nomination]:
     """Staff shortlist monthly honorees of the year into an annual cycle (as submitted
-    nominations linked to their registry record, vetted like any other)."""
+    nominations linked to their registry record, vetted like any other), while it takes or
+    vets nominations: never once public review or the committee's vote has begun."""
+    if cycle.program.cadence is not Cadence.ANNUAL:
+        raise NominationError(_l("Only annual programs shortlist from the monthly lists."))
+    require_phase(cycle, SHORTLIST_PHASES, NominationError)
     if category_id not in {link.category_id for link in cycle.program.categories}:
         raise NominationError(_l("Choose a category."), "category_id")
     pool = {h.id: h for h in year_honorees(cycle)}

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from app.core.private import make_private_dir, write_private
+
 # Pixel-flood guard: a 40-megapixel photo is plenty; anything larger is refused, not decoded.
 Image.MAX_IMAGE_PIXELS = 40_000_000
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
@@ -89,7 +91,7 @@ def _encode(image: Image.Image, size: int) -> tuple[bytes, int, int]:
 def _new_name(root: Path, folder: str, suffix: str) -> tuple[Path, str]:
     relative = f"{folder}/{secrets.token_hex(16)}{suffix}"
     target = root / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(target.parent)
     return target, relative
 
 
@@ -100,8 +102,8 @@ def store_photo(data: bytes, root: Path) -> StoredImage:
     thumb, _w, _h = _encode(image, THUMB_SIZE)
     web_path, web_rel = _new_name(root, "photos", ".jpg")
     thumb_path, thumb_rel = _new_name(root, "photos", "-thumb.jpg")
-    web_path.write_bytes(web)
-    thumb_path.write_bytes(thumb)
+    write_private(web_path, web)
+    write_private(thumb_path, thumb)
     return StoredImage(path=web_rel, thumb_path=thumb_rel, width=width, height=height)
 
 
@@ -109,7 +111,7 @@ def store_attachment(data: bytes, root: Path) -> tuple[str, str]:
     """A PDF kept as sent, or an image re-encoded; returns (relative path, content type)."""
     if data.startswith(b"%PDF-"):
         target, relative = _new_name(root, "attachments", ".pdf")
-        target.write_bytes(data)
+        write_private(target, data)
         return relative, "application/pdf"
     try:
         image = _to_rgb(open_image(data))
@@ -117,7 +119,7 @@ def store_attachment(data: bytes, root: Path) -> tuple[str, str]:
         raise UploadError("not_allowed") from error
     encoded, _w, _h = _encode(image, 2400)
     target, relative = _new_name(root, "attachments", ".jpg")
-    target.write_bytes(encoded)
+    write_private(target, encoded)
     return relative, "image/jpeg"
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 
+from app.programs.workflow import CyclePhase
+
 
 class NominationState(enum.StrEnum):
     DRAFT = "draft"
@@ -56,6 +58,26 @@ EDITABLE = frozenset({S.DRAFT, S.RETURNED})
 ACTIVE = frozenset(
     {S.SUBMITTED, S.RETURNED, S.QUALIFIED, S.SHORTLISTED, S.SELECTED, S.IN_NOTICE, S.HONORED}
 )
+
+# Staff vetting (SPEC §4) happens while the cycle takes or vets nominations; a candidate can
+# still be refused or withdrawn while shown for public likes, never once the committee votes
+# (an upheld objection is the only later exit, through the notice's own service).
+P = CyclePhase
+VETTING_PHASES = frozenset({P.NOMINATING, P.VETTING})
+STAFF_DECISIONS: dict[NominationState, tuple[frozenset[NominationState], frozenset[CyclePhase]]] = {
+    S.QUALIFIED: (frozenset({S.SUBMITTED}), VETTING_PHASES),
+    S.RETURNED: (frozenset({S.SUBMITTED}), VETTING_PHASES),
+    S.NOT_QUALIFIED: (frozenset({S.SUBMITTED, S.QUALIFIED}), VETTING_PHASES | {P.PUBLIC_REVIEW}),
+    S.WITHDRAWN: (
+        frozenset({S.SUBMITTED, S.RETURNED, S.QUALIFIED}),
+        VETTING_PHASES | {P.PUBLIC_REVIEW},
+    ),
+}
+# The consultation checklist (征求意见) is kept while a decision can still be taken.
+CHECKLIST_STATES = frozenset({S.SUBMITTED, S.RETURNED, S.QUALIFIED, S.NOT_QUALIFIED})
+CHECKLIST_PHASES = VETTING_PHASES | {P.PUBLIC_REVIEW}
+# The annual shortlist (感动漯河 from the year's monthly honorees) adds submitted candidates.
+SHORTLIST_PHASES = VETTING_PHASES
 
 
 class NominationTransitionError(Exception):

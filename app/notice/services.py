@@ -23,7 +23,7 @@ from app.nominations.workflow import Actor, NominationState
 from app.notice.models import Objection, ObjectionStatus
 from app.privacy import crypto
 from app.programs.models import Cycle
-from app.programs.services import precondition
+from app.programs.services import precondition, require_phase
 from app.programs.workflow import CyclePhase
 
 
@@ -123,6 +123,7 @@ def resolve_objection(
     the next-ranked candidate above threshold is selected and gets a notice period of its
     own. Returns the promoted nomination, if any."""
     now = now or utcnow()
+    require_phase(objection.nomination.cycle, frozenset({CyclePhase.NOTICE}), NoticeError)
     if objection.status is not ObjectionStatus.OPEN:
         raise NoticeError(_l("This objection has already been resolved."))
     if not reason.strip():

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
+from app.core.private import make_private_dir
+
 _fernet: MultiFernet | None = None
 _hash_key: bytes | None = None
 
@@ -21,7 +23,7 @@ _hash_key: bytes | None = None
 def _load_or_create(path: Path, make: callable) -> bytes:
     if path.exists():
         return path.read_bytes().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(path.parent)
     value = make()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as fh:

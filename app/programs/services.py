@@ -13,7 +13,9 @@ from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record_event
 from app.db_types import utcnow
+from app.exceptions import RefusedError
 from app.extensions import db
+from app.programs.labels import PHASE_LABELS
 from app.programs.models import DEFAULT_PHASE_TEMPLATE, Cadence, Cycle, Program
 from app.programs.workflow import (
     CyclePhase,
@@ -54,6 +56,23 @@ def precondition(*targets: CyclePhase) -> Callable[[Precondition], Precondition]
         return check
 
     return register
+
+
+def require_phase(cycle: Cycle, phases: frozenset[CyclePhase], error: type[RefusedError]) -> None:
+    """Refuse (with the domain's `error`) an action that does not belong to the cycle's phase.
+
+    Pages hide such actions, but a request can be forged: every staff service checks here.
+    """
+    if cycle.state not in phases:
+        order = list(CyclePhase)
+        allowed = ", ".join(str(PHASE_LABELS[p]) for p in sorted(phases, key=order.index))
+        raise error(
+            _l(
+                "Not possible while the cycle is in the phase “%(phase)s” (only in: %(allowed)s).",
+                phase=PHASE_LABELS[cycle.state],
+                allowed=allowed,
+            )
+        )
 
 
 class CycleDatesError(Exception):
@@ -243,7 +262,10 @@ DATE_FIELDS = (
 
 
 def update_cycle_dates(cycle: Cycle, *, actor, **dates: datetime | None) -> None:
-    """Change phase dates (e.g. move a deadline); each date must follow the one before."""
+    """Change phase dates (e.g. move a deadline); each date must follow the one before.
+    A published cycle's dates are its history (shown on the transparency page): fixed."""
+    if cycle.state in (CyclePhase.PUBLISHED, CyclePhase.CLOSED):
+        raise CycleDatesError(_l("The cycle is published: its dates can no longer change."))
     before = {name: _iso(getattr(cycle, name)) for name in DATE_FIELDS}
     for name, value in dates.items():
         if name not in DATE_FIELDS:

@@ -33,6 +33,8 @@ def recommend(
 ) -> Promotion:
     if not program.external:
         raise PromotionError(_l("Choose a provincial or national list."), "program_id")
+    if not any(h.status is HonorStatus.PUBLISHED for h in honoree.honors):
+        raise PromotionError(_l("This honoree's honors are revoked: not recommended upward."))
     if not batch_label.strip():
         raise PromotionError(_l("Give the batch label."), "batch_label")
     pending = db.session.scalar(

@@ -19,7 +19,7 @@ from app.nominations import queries, services
 from app.nominations.forms import BODY_LABELS, RESULT_LABELS, CheckForm, NoteForm, ReasonForm
 from app.nominations.models import Channel, ConsultedBody, ConsultResult, Nomination
 from app.nominations.permissions import can_export_id_numbers, can_vet
-from app.nominations.workflow import Actor, NominationState
+from app.nominations.workflow import NominationState
 from app.orgs import queries as org_queries
 from app.programs.models import Category, Cycle, Program
 from app.vetting import exports
@@ -160,11 +160,10 @@ def decide(nomination_id: int, decision: str):
     form = ReasonForm()
     if form.validate_on_submit():
         try:
-            services.transition_nomination(
+            services.decide_nomination(
                 nomination,
                 DECISIONS[decision],
                 actor=current_user,
-                actor_kind=Actor.STAFF,
                 reason=(form.reason.data or "").strip(),
             )
         except services.NominationError as error:
@@ -183,15 +182,20 @@ def add_check(nomination_id: int):
     nomination = _load(nomination_id)
     form = CheckForm()
     if form.validate_on_submit():
-        services.record_check(
-            nomination,
-            body=ConsultedBody(form.body.data),
-            result=ConsultResult(form.result.data),
-            note=(form.note.data or "").strip(),
-            actor=current_user,
-        )
-        db.session.commit()
-        flash(_("Checklist updated."), "success")
+        try:
+            services.record_check(
+                nomination,
+                body=ConsultedBody(form.body.data),
+                result=ConsultResult(form.result.data),
+                note=(form.note.data or "").strip(),
+                actor=current_user,
+            )
+        except services.NominationError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("Checklist updated."), "success")
     else:
         flash(_("The checklist entry was not valid."), "error")
     return redirect(url_for("vetting.detail", nomination_id=nomination_id) + "#checks")

@@ -13,6 +13,7 @@ from app.audit.models import AuditEvent
 from app.extensions import db
 from app.nominations.models import ConsultationCheck, Nomination, NominationNote
 from app.nominations.workflow import NominationState
+from app.programs.workflow import CyclePhase
 from tests import factories
 from tests.conftest import csrf_token
 
@@ -208,3 +209,20 @@ def test_no_unmasked_pii_in_nominator_pages(app, login_as):
     assert "411102********" in nominator.get(f"/nominations/{nomination_id}/edit").get_data(
         as_text=True
     )
+
+
+def test_detail_page_offers_only_the_decisions_its_phase_allows(app, login_as):
+    with app.app_context():
+        nomination = factories.make_nomination(state=NominationState.SUBMITTED)
+        nomination_id = nomination.id
+    staff = login_as(Role.STAFF)
+    page = staff.get(f"/staff/nominations/{nomination_id}").get_data(as_text=True)
+    assert f"/staff/nominations/{nomination_id}/qualify" in page
+    assert f"/staff/nominations/{nomination_id}/checks" in page
+    with app.app_context():
+        db.session.get(Nomination, nomination_id).cycle.state = CyclePhase.VOTING
+        db.session.commit()
+    page = staff.get(f"/staff/nominations/{nomination_id}").get_data(as_text=True)
+    for action in ("qualify", "return", "reject", "withdraw", "checks"):
+        assert f"/staff/nominations/{nomination_id}/{action}" not in page
+    assert f"/staff/nominations/{nomination_id}/notes" in page

@@ -267,6 +267,27 @@ def test_consent_withdrawal_takes_the_page_down(app, client, notice):
         assert db.session.get(Honoree, honoree_id).consent_withdrawn_at is not None
 
 
+def test_consent_withdrawn_twice_keeps_the_first_date(app, notice):
+    _publish(app, notice)
+    with app.app_context():
+        honoree_id = db.session.get(Nomination, notice["b"]).honoree_id
+    staff = _client(app, notice["staff"])
+    token = csrf_token(staff, f"/staff/honorees/{honoree_id}")
+    data = {"csrf_token": token, "action": "withdraw_consent", "reason": "本人申请撤回"}
+    staff.post(f"/staff/honorees/{honoree_id}", data=data)
+    with staff.session_transaction() as session:
+        session.pop("_flashes", None)
+    with app.app_context():
+        first = db.session.get(Honoree, honoree_id).consent_withdrawn_at
+    again = staff.post(f"/staff/honorees/{honoree_id}", data=data)
+    with staff.session_transaction() as session:
+        flashes = session.get("_flashes", [])
+    assert again.status_code == 302 and [c for c, _m in flashes] == ["error"]
+    with app.app_context():
+        assert first is not None
+        assert db.session.get(Honoree, honoree_id).consent_withdrawn_at == first
+
+
 def test_unknown_or_unpublished_pages_are_404(client, notice):
     assert client.get("/honorees/nope").status_code == 404
     assert client.get(f"/cycles/{notice['program']}/{notice['period']}").status_code == 404

@@ -10,7 +10,8 @@ from app.accounts.models import Role
 from app.extensions import db
 from app.nominations.models import Nomination
 from app.nominations.workflow import NominationState
-from app.programs.models import Cadence, ProgramCategory
+from app.programs.models import Cadence, Cycle, ProgramCategory
+from app.programs.workflow import CyclePhase
 from tests import factories
 from tests.conftest import csrf_token
 
@@ -78,3 +79,25 @@ def test_shortlist_only_from_that_years_honorees(app, login_as):
         nomination = db.session.scalars(sa.select(Nomination)).one()
         assert nomination.honoree_id == ids["this"] and nomination.name == "今年好人"
         assert nomination.state is NominationState.SUBMITTED
+
+
+def test_shortlist_url_in_committee_voting_adds_nobody(app, login_as):
+    """The attack of issue 12: the link is hidden in voting, the forged POST is refused."""
+    ids = _setup(app)
+    with app.app_context():
+        db.session.get(Cycle, ids["cycle"]).state = CyclePhase.VOTING
+        db.session.commit()
+    staff = login_as(Role.STAFF, organisation_code="office")
+    token = csrf_token(staff, "/staff/")
+    response = staff.post(
+        f"/staff/nominations/shortlist/{ids['cycle']}",
+        data={
+            "csrf_token": token,
+            "category_id": str(ids["category"]),
+            "honoree_ids": [str(ids["this"])],
+        },
+    )
+    assert response.status_code == 200
+    assert 'class="flash flash-error"' in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Nomination)) == 0

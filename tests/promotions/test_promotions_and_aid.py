@@ -250,3 +250,25 @@ def test_ledger_is_staff_only(app, login_as):
         assert client.get("/staff/aid/report").status_code == 403
         assert client.get("/staff/promotions/").status_code == 403
     assert login_as(Role.STAFF).get("/staff/honorees/?q=上报").status_code == 200
+
+
+def test_revoked_honoree_gets_no_card_and_no_upward_recommendation(app, login_as):
+    ids = _setup(app)
+    with app.app_context():
+        for honor in db.session.scalars(sa.select(Honor).where(Honor.honoree_id == ids["honoree"])):
+            honor_services.revoke_honor(honor, reason="事迹造假", actor=None)
+        db.session.commit()
+    staff = login_as(Role.STAFF)
+    card = _ledger(
+        staff,
+        ids["honoree"],
+        kind="card",
+        date="2026-03-01",
+        number="LH-0002",
+        valid_until="2028-12-31",
+    )
+    promoted = _recommend(staff, ids, "henan")
+    assert (card.status_code, promoted.status_code) == (302, 200)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(CourtesyCard)) == 0
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Promotion)) == 0
