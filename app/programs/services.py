@@ -233,6 +233,27 @@ def next_phases(cycle: Cycle) -> list[CyclePhase]:
     return allowed_moves(cycle.state, public_review=cycle.program.public_review)
 
 
+def _record_actual_bounds(cycle: Cycle, target: CyclePhase, now: datetime) -> dict[str, str]:
+    """A phase that staff open before its planned start starts now, and the public review
+    that voting closes early ends now: the dates keep telling what happened, in order, and
+    the actions of each phase follow them. Returns the dates so changed (for the log)."""
+    moved: dict[str, str] = {}
+    names = []
+    if target is CyclePhase.PUBLIC_REVIEW:
+        names = ["review_starts_at"]
+    if target is CyclePhase.VOTING:
+        names = ["review_ends_at", "voting_starts_at"]
+    for name in names:
+        if _later(getattr(cycle, name), now):
+            setattr(cycle, name, now)
+            moved[name] = now.isoformat()
+    return moved
+
+
+def _later(moment: datetime | None, now: datetime) -> bool:
+    return moment is not None and moment > now
+
+
 def transition_cycle(
     cycle: Cycle, target: CyclePhase, *, actor, now: datetime | None = None
 ) -> None:
@@ -243,10 +264,7 @@ def transition_cycle(
         raise TransitionError(" ".join(str(p) for p in problems))
     before = cycle.state
     cycle.state = target
-    if target is CyclePhase.PUBLIC_REVIEW and (
-        cycle.review_starts_at is not None and cycle.review_starts_at > now
-    ):
-        cycle.review_starts_at = now  # opened early by staff: the likes start now
+    moved = _record_actual_bounds(cycle, target, now)
     if target is CyclePhase.NOTICE:
         # The notice starts now and lasts its minimum, or longer if a later end was planned.
         cycle.notice_starts_at = now
@@ -263,7 +281,7 @@ def transition_cycle(
         actor=actor,
         obj=cycle,
         before={"state": before.value},
-        after={"state": target.value},
+        after={"state": target.value, **moved},
     )
 
 

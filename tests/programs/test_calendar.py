@@ -237,6 +237,35 @@ def test_entering_notice_keeps_a_later_planned_end(ctx):
     assert (cycle.notice_starts_at, cycle.notice_ends_at) == (now, planned_end)
 
 
+def test_voting_opened_before_planned_dates_records_actual_review_end_and_voting_start(ctx):
+    cycle = factories.make_open_cycle(factories.make_program(public_review=True))
+    factories.make_nomination(cycle, state=NominationState.QUALIFIED)
+    cycle.nominations_close_at = utcnow() - timedelta(minutes=1)
+    services.transition_cycle(cycle, CyclePhase.VETTING, actor=None)
+    for i in range(3):
+        judge = factories.make_user(Role.COMMITTEE, username=f"early-judge{i}")
+        committee.add_member(cycle, judge, chair=i == 0, actor=None)
+    now = utcnow()
+    cycle.review_starts_at = now + timedelta(days=1)
+    cycle.review_ends_at = now + timedelta(days=2)
+    cycle.voting_starts_at = now + timedelta(days=2)
+    services.transition_cycle(cycle, CyclePhase.PUBLIC_REVIEW, actor=None, now=now)
+    assert cycle.review_starts_at == now
+    later = now + timedelta(hours=3)
+    services.transition_cycle(cycle, CyclePhase.VOTING, actor=None, now=later)
+    assert (cycle.review_ends_at, cycle.voting_starts_at) == (later, later)
+    event = db.session.scalars(
+        sa.select(AuditEvent)
+        .where(AuditEvent.action == "cycle.transition")
+        .order_by(AuditEvent.id.desc())
+    ).first()
+    assert event.after == {
+        "state": "voting",
+        "review_ends_at": later.isoformat(),
+        "voting_starts_at": later.isoformat(),
+    }
+
+
 # Actions outside their window
 
 
