@@ -15,8 +15,6 @@ from app.programs.labels import DATE_LABELS
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
-__all__ = ["DATE_LABELS", "CycleDatesForm", "MoveForm"]
-
 
 def plausible_year(form, field) -> None:
     """Beijing time a city cycle can mean; year 1 would overflow when converted to UTC."""
