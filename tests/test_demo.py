@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
 from app.accounts.models import Role, User
+from app.db_types import utcnow
 from app.extensions import db
 from app.honors.queries import headline_figures
 from app.programs.models import Cycle, Program
+from app.programs.services import DATE_FIELDS
 from app.programs.workflow import CyclePhase
 from tests.conftest import login
 
@@ -85,6 +89,31 @@ def test_demo_seeds_programs_and_cycles_in_every_phase_a_newcomer_needs(app, dem
         CyclePhase.NOTICE,
         CyclePhase.PUBLISHED,
     } <= states
+
+
+# The dates that bound the phase a live demo cycle is in (issue 12: dates act).
+LIVE_DATES = {
+    CyclePhase.NOMINATING: ("nominations_open_at", "nominations_close_at"),
+    CyclePhase.PUBLIC_REVIEW: ("review_starts_at", "review_ends_at"),
+    CyclePhase.VOTING: ("voting_starts_at", "voting_ends_at"),
+    CyclePhase.NOTICE: ("notice_starts_at", "notice_ends_at"),
+}
+
+
+def test_demo_live_cycles_are_open_by_their_dates_and_notices_last_seven_days(app, demo):
+    now = utcnow()
+    with app.app_context():
+        cycles = db.session.scalars(sa.select(Cycle)).all()
+        live = {c.state: c for c in cycles if c.state in LIVE_DATES}
+        assert set(live) == set(LIVE_DATES)
+        for state, cycle in live.items():
+            start, end = (getattr(cycle, name) for name in LIVE_DATES[state])
+            assert start <= now < end, (cycle.period, state)
+        for cycle in cycles:
+            dates = [getattr(cycle, n) for n in DATE_FIELDS if getattr(cycle, n) is not None]
+            assert dates == sorted(dates), cycle.period
+            if cycle.notice_starts_at is not None:
+                assert cycle.notice_ends_at - cycle.notice_starts_at >= timedelta(days=7)
 
 
 @pytest.mark.parametrize(

@@ -115,7 +115,7 @@ RULER = {
     "voting_starts_at": 8,
     "voting_ends_at": 10,
     "notice_starts_at": 12,
-    "notice_ends_at": 14,
+    "notice_ends_at": 20,  # a notice lasts at least 7 days
 }
 MIDDLE = {
     P.DRAFT: -1,
@@ -124,8 +124,8 @@ MIDDLE = {
     P.PUBLIC_REVIEW: 5,
     P.VOTING: 9,
     P.NOTICE: 13,
-    P.PUBLISHED: 15,
-    P.CLOSED: 16,
+    P.PUBLISHED: 21,
+    P.CLOSED: 22,
 }
 
 
@@ -247,6 +247,7 @@ def arrange_dates(phase):
     }
     later = cycle.notice_ends_at + timedelta(days=1)
     data["notice_ends_at"] = later.astimezone(LOCAL_TZ).strftime(LOCAL_FORMAT)
+    data["reason"] = "延长公示"  # moving a running phase's end needs a reason
     return Case(f"/staff/cycles/{cycle.id}", data)
 
 
@@ -409,7 +410,9 @@ def arrange_resolve(phase):
 
 def arrange_publish(phase):
     nomination = _in_notice(phase)
-    nomination.cycle.notice_ends_at = utcnow() - timedelta(minutes=1)  # the notice has run
+    # the notice has run its full minimum length
+    nomination.cycle.notice_starts_at = utcnow() - timedelta(days=8)
+    nomination.cycle.notice_ends_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     return Case(f"/staff/cycles/{nomination.cycle_id}/publish")
 

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record_event
 from app.db_types import utcnow
-from app.exceptions import RefusedError
+from app.exceptions import RefusedError, WindowClosedError
 from app.extensions import db
 from app.honors.models import Gender, Honor, Honoree, HonoreeKind, HonorStatus
 from app.nominations import uploads
@@ -56,6 +56,10 @@ STORY_MAX = 5000
 
 class NominationError(RefusedError):
     """A nomination change refused (formats, deadline, state, uploads)."""
+
+
+class NominationWindowError(WindowClosedError, NominationError):
+    """A nomination created or submitted after the cycle's deadline."""
 
 
 class NominationRefusedError(Exception):
@@ -127,10 +131,14 @@ def create_nomination(
 ) -> Nomination:
     """Start a draft in an open cycle for the actor's organisation."""
     now = now or utcnow()
-    if cycle.state is not CyclePhase.NOMINATING or (
-        cycle.nominations_close_at and cycle.nominations_close_at <= now
-    ):
+    if cycle.state is not CyclePhase.NOMINATING:
         raise NominationError(_l("This cycle is not taking nominations."), "cycle_id")
+    if cycle.nominations_close_at and cycle.nominations_close_at <= now:
+        raise NominationWindowError(
+            _l("Submission closed: the deadline was %(deadline)s.", deadline=_deadline(cycle)),
+            closed_at=cycle.nominations_close_at,
+            field="cycle_id",
+        )
     nomination = Nomination(
         cycle=cycle,
         organisation=organisation,
@@ -502,8 +510,9 @@ def submit_nomination(
         not resubmission and cycle.nominations_close_at and now >= cycle.nominations_close_at
     )
     if cycle.state not in open_phases or deadline_passed:
-        raise NominationError(
-            _l("Submission closed: the deadline was %(deadline)s.", deadline=_deadline(cycle))
+        raise NominationWindowError(
+            _l("Submission closed: the deadline was %(deadline)s.", deadline=_deadline(cycle)),
+            closed_at=cycle.nominations_close_at,
         )
     problems = completeness_problems(nomination) + eligibility_problems(nomination)
     if problems:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.audit.services import record_event
 from app.committee import services as committee
 from app.db_types import utcnow
-from app.exceptions import RefusedError
+from app.exceptions import RefusedError, WindowClosedError
 from app.extensions import db
 from app.nominations import uploads
 from app.nominations.models import Nomination
@@ -22,13 +22,17 @@ from app.nominations.services import transition_nomination
 from app.nominations.workflow import Actor, NominationState
 from app.notice.models import Objection, ObjectionStatus
 from app.privacy import crypto
-from app.programs.models import Cycle
-from app.programs.services import precondition, require_phase
+from app.programs.models import Cycle, CycleDateChange
+from app.programs.services import date_changes, notice_length, precondition, require_phase
 from app.programs.workflow import CyclePhase
 
 
 class NoticeError(RefusedError):
     """An objection or its resolution refused."""
+
+
+class ObjectionWindowError(WindowClosedError, NoticeError):
+    """An objection outside the candidate's notice (before it opened or after it ended)."""
 
 
 def notice_cycles() -> list[Cycle]:
@@ -39,6 +43,11 @@ def notice_cycles() -> list[Cycle]:
             .order_by(Cycle.reference_date.desc())
         )
     )
+
+
+def notice_extensions(cycle: Cycle) -> list[CycleDateChange]:
+    """The extensions of the cycle's notice, with their reasons, shown on /notice."""
+    return date_changes(cycle, "notice_ends_at")
 
 
 def in_notice(cycle: Cycle) -> list[Nomination]:
@@ -54,6 +63,10 @@ def in_notice(cycle: Cycle) -> list[Nomination]:
             .order_by(Nomination.category_id, Nomination.id)
         )
     )
+
+
+def _when(moment: datetime) -> str:
+    return format_datetime(moment, "yyyy-MM-dd HH:mm")
 
 
 def notice_end(nomination: Nomination) -> datetime | None:
@@ -73,9 +86,21 @@ def file_objection(
 ) -> Objection:
     """Accept an objection while the candidate's notice runs; evidence is checked like uploads."""
     now = now or utcnow()
-    end = notice_end(nomination)
-    if nomination.state is not NominationState.IN_NOTICE or (end is not None and now >= end):
+    if nomination.state is not NominationState.IN_NOTICE:
         raise NoticeError(_l("The notice period of this candidate has ended."), "nomination_id")
+    start, end = nomination.cycle.notice_starts_at, notice_end(nomination)
+    if start is not None and now < start:
+        raise ObjectionWindowError(
+            _l("The notice of this candidate opens at %(when)s.", when=_when(start)),
+            opens_at=start,
+            field="nomination_id",
+        )
+    if end is not None and now >= end:
+        raise ObjectionWindowError(
+            _l("The notice of this candidate ended at %(when)s.", when=_when(end)),
+            closed_at=end,
+            field="nomination_id",
+        )
     if not content.strip():
         raise NoticeError(_l("Describe the objection."), "content")
     path = content_type = None
@@ -154,7 +179,7 @@ def resolve_objection(
             transition_nomination(
                 promoted, NominationState.IN_NOTICE, actor=actor, actor_kind=Actor.SYSTEM
             )
-            promoted.notice_ends_at = now + timedelta(days=nomination.cycle.program.notice_days)
+            promoted.notice_ends_at = now + notice_length(nomination.cycle.program)
     db.session.flush()
     record_event(
         "objection.resolved",

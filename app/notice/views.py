@@ -73,7 +73,10 @@ class ResolveForm(BaseForm):
 
 @bp.get("/notice")
 def index():
-    cycles = [(cycle, services.in_notice(cycle)) for cycle in services.notice_cycles()]
+    cycles = [
+        (cycle, services.in_notice(cycle), services.notice_extensions(cycle))
+        for cycle in services.notice_cycles()
+    ]
     return render_template("notice/index.html", cycles=cycles, end=services.notice_end)
 
 

@@ -1,14 +1,16 @@
-"""`flask honors schedule [--until DATE]`: create the due cycles (cron-friendly, idempotent)."""
+"""`flask honors schedule [--until DATE]`: create the due cycles and move the cycles whose
+dates have come (cron-friendly, idempotent)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 
 import click
 
 from app.cli import honors_cli
+from app.db_types import utcnow
 from app.extensions import db
-from app.programs.services import schedule_cycles
+from app.programs.services import advance_cycles, schedule_cycles
 
 
 @honors_cli.command("schedule")
@@ -19,11 +21,23 @@ from app.programs.services import schedule_cycles
     help="Also create the cycles of later periods up to this date.",
 )
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, hidden=True)
-def schedule_command(until, today) -> None:
-    """Create the due cycles of every cadenced program; running it again creates nothing."""
+@click.option("--now", type=click.DateTime(formats=["%Y-%m-%dT%H:%M"]), default=None, hidden=True)
+def schedule_command(until, today, now) -> None:
+    """Create the due cycles of every cadenced program, then move each cycle whose next
+    phase's date has come (open and close nominations, open and end the public review)
+    when nothing stands in the way; running it again changes nothing."""
     day = today.date() if today else date.today()
     created = schedule_cycles(today=day, until=until.date() if until else None)
+    moves = advance_cycles(now=now.replace(tzinfo=UTC) if now else utcnow())
     db.session.commit()
     for cycle in created:
         click.echo(f"created {cycle.program.code} {cycle.period}")
     click.echo(f"{len(created)} cycle(s) created")
+    for move in moves:
+        name = f"{move.cycle.program.code} {move.cycle.period}"
+        if move.problems:
+            reasons = " ".join(str(p) for p in move.problems)
+            click.echo(f"waiting {name} {move.source} → {move.target}: {reasons}")
+        else:
+            click.echo(f"moved {name} {move.source} → {move.target}")
+    click.echo(f"{sum(not m.problems for m in moves)} cycle(s) moved")

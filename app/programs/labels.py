@@ -31,6 +31,17 @@ NOMINEE_LABELS = {
     NomineeKind.BOTH: _l("Individuals and groups"),
 }
 BALLOT_LABELS = {BallotRule.APPROVAL: _l("Approval"), BallotRule.SCORE: _l("Scores")}
+# The cycle's phase dates, as the staff dates form and its error messages name them.
+DATE_LABELS = {
+    "nominations_open_at": _l("Nominations open"),
+    "nominations_close_at": _l("Nomination deadline"),
+    "review_starts_at": _l("Public review starts"),
+    "review_ends_at": _l("Public review ends"),
+    "voting_starts_at": _l("Voting starts"),
+    "voting_ends_at": _l("Voting ends"),
+    "notice_starts_at": _l("Notice starts"),
+    "notice_ends_at": _l("Notice ends"),
+}
 
 
 # The code names of these enums are all distinct (a test keeps it so): one table serves all.

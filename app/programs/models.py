@@ -47,6 +47,8 @@ DEFAULT_PHASE_TEMPLATE: dict[str, int] = {
     "voting_days": 3,
     "notice_days": 7,
 }
+# A public notice never lasts less than this, whatever a program says (SPEC §7).
+MIN_NOTICE_DAYS = 7
 
 program_feeds = sa.Table(
     "program_feeds",
@@ -134,7 +136,7 @@ class Program(db.Model):
 
     __table_args__ = (
         sa.CheckConstraint("public_weight_pct BETWEEN 0 AND 100", name="public_weight_range"),
-        sa.CheckConstraint("notice_days >= 1", name="notice_days_positive"),
+        sa.CheckConstraint(f"notice_days >= {MIN_NOTICE_DAYS}", name="notice_days_min"),
         sa.CheckConstraint("quota IS NULL OR quota > 0", name="quota_positive"),
         sa.CheckConstraint(
             "age_min IS NULL OR age_max IS NULL OR age_min <= age_max", name="age_range"
@@ -180,3 +182,32 @@ class Cycle(db.Model):
 
     def __repr__(self) -> str:
         return f"<Cycle {self.program_id} {self.period} {self.state}>"
+
+
+# The date fields whose moves are recorded as CycleDateChange rows: each phase's end.
+PHASE_END_FIELDS = ("nominations_close_at", "review_ends_at", "voting_ends_at", "notice_ends_at")
+
+
+class CycleDateChange(db.Model):
+    """A running phase's end moved by staff, with the reason they gave (shown publicly for
+    the notice: citizens see why the announced end changed)."""
+
+    __tablename__ = "cycle_date_changes"
+
+    id: Mapped[intpk]
+    cycle_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("cycles.id", ondelete="CASCADE"), index=True
+    )
+    field: Mapped[str] = mapped_column(sa.String(30))
+    previous_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    new_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[created_at]
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "field IN (" + ", ".join(f"'{name}'" for name in PHASE_END_FIELDS) + ")",
+            name="field",
+        ),
+    )

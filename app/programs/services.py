@@ -15,8 +15,16 @@ from app.audit.services import record_event
 from app.db_types import utcnow
 from app.exceptions import RefusedError
 from app.extensions import db
-from app.programs.labels import PHASE_LABELS
-from app.programs.models import DEFAULT_PHASE_TEMPLATE, Cadence, Cycle, Program
+from app.programs.labels import DATE_LABELS, PHASE_LABELS
+from app.programs.models import (
+    DEFAULT_PHASE_TEMPLATE,
+    MIN_NOTICE_DAYS,
+    PHASE_END_FIELDS,
+    Cadence,
+    Cycle,
+    CycleDateChange,
+    Program,
+)
 from app.programs.workflow import (
     CyclePhase,
     TransitionError,
@@ -75,8 +83,8 @@ def require_phase(cycle: Cycle, phases: frozenset[CyclePhase], error: type[Refus
         )
 
 
-class CycleDatesError(Exception):
-    """Phase dates out of order; the message is shown next to the form."""
+class CycleDatesError(RefusedError):
+    """A refused date change; the message is shown next to the date field `field`."""
 
 
 @dataclass(frozen=True)
@@ -138,8 +146,13 @@ def phase_dates(program: Program, start: date) -> dict[str, datetime]:
     cursor += timedelta(days=int(template["voting_days"]))
     dates["voting_ends_at"] = cursor
     dates["notice_starts_at"] = cursor
-    dates["notice_ends_at"] = cursor + timedelta(days=program.notice_days)
+    dates["notice_ends_at"] = cursor + notice_length(program)
     return dates
+
+
+def notice_length(program: Program) -> timedelta:
+    """How long a public notice lasts at least: the program's days, never under seven."""
+    return timedelta(days=max(MIN_NOTICE_DAYS, program.notice_days))
 
 
 def schedule_cycles(*, today: date, until: date | None = None, actor=None) -> list[Cycle]:
@@ -201,10 +214,25 @@ def _deadline_passed(cycle: Cycle, now: datetime) -> object | None:
     return None
 
 
+@precondition(CyclePhase.PUBLIC_REVIEW)
+def _review_end_ahead(cycle: Cycle, now: datetime) -> object | None:
+    if cycle.review_ends_at is not None and cycle.review_ends_at <= now:
+        return _l(
+            "The public review was to end at %(end)s, which has passed; move its end first.",
+            end=_when(cycle.review_ends_at),
+        )
+    return None
+
+
 @precondition(CyclePhase.PUBLISHED)
 def _notice_over(cycle: Cycle, now: datetime) -> object | None:
     if cycle.notice_ends_at is not None and now < cycle.notice_ends_at:
         return _l("The public notice runs until %(end)s.", end=_when(cycle.notice_ends_at))
+    # Whatever the stored end says, the notice has lasted its minimum since it began.
+    if cycle.notice_starts_at is not None:
+        earliest = cycle.notice_starts_at + notice_length(cycle.program)
+        if now < earliest:
+            return _l("The public notice runs until %(end)s.", end=_when(earliest))
     return None
 
 
@@ -222,6 +250,27 @@ def next_phases(cycle: Cycle) -> list[CyclePhase]:
     return allowed_moves(cycle.state, public_review=cycle.program.public_review)
 
 
+def _record_actual_bounds(cycle: Cycle, target: CyclePhase, now: datetime) -> dict[str, str]:
+    """A phase that staff open before its planned start starts now, and the public review
+    that voting closes early ends now: the dates keep telling what happened, in order, and
+    the actions of each phase follow them. Returns the dates so changed (for the log)."""
+    moved: dict[str, str] = {}
+    names = []
+    if target is CyclePhase.PUBLIC_REVIEW:
+        names = ["review_starts_at"]
+    if target is CyclePhase.VOTING:
+        names = ["review_ends_at", "voting_starts_at"]
+    for name in names:
+        if _later(getattr(cycle, name), now):
+            setattr(cycle, name, now)
+            moved[name] = now.isoformat()
+    return moved
+
+
+def _later(moment: datetime | None, now: datetime) -> bool:
+    return moment is not None and moment > now
+
+
 def transition_cycle(
     cycle: Cycle, target: CyclePhase, *, actor, now: datetime | None = None
 ) -> None:
@@ -232,9 +281,13 @@ def transition_cycle(
         raise TransitionError(" ".join(str(p) for p in problems))
     before = cycle.state
     cycle.state = target
+    moved = _record_actual_bounds(cycle, target, now)
     if target is CyclePhase.NOTICE:
+        # The notice starts now and lasts its minimum, or longer if a later end was planned.
         cycle.notice_starts_at = now
-        cycle.notice_ends_at = now + timedelta(days=cycle.program.notice_days)
+        earliest = now + notice_length(cycle.program)
+        if cycle.notice_ends_at is None or cycle.notice_ends_at < earliest:
+            cycle.notice_ends_at = earliest
     if target is CyclePhase.PUBLISHED:
         cycle.published_at = now
     db.session.flush()
@@ -245,7 +298,7 @@ def transition_cycle(
         actor=actor,
         obj=cycle,
         before={"state": before.value},
-        after={"state": target.value},
+        after={"state": target.value, **moved},
     )
 
 
@@ -261,36 +314,230 @@ DATE_FIELDS = (
 )
 
 
-def update_cycle_dates(cycle: Cycle, *, actor, **dates: datetime | None) -> None:
-    """Change phase dates (e.g. move a deadline); each date must follow the one before.
-    A published cycle's dates are its history (shown on the transparency page): fixed."""
-    if cycle.state in (CyclePhase.PUBLISHED, CyclePhase.CLOSED):
-        raise CycleDatesError(_l("The cycle is published: its dates can no longer change."))
-    before = {name: _iso(getattr(cycle, name)) for name in DATE_FIELDS}
-    for name, value in dates.items():
-        if name not in DATE_FIELDS:
-            raise ValueError(name)
-        setattr(cycle, name, value)
-    previous = None
+# The phase each date belongs to; a phase's first date is its start, its second its end.
+DATE_PHASES = {
+    "nominations_open_at": CyclePhase.NOMINATING,
+    "nominations_close_at": CyclePhase.NOMINATING,
+    "review_starts_at": CyclePhase.PUBLIC_REVIEW,
+    "review_ends_at": CyclePhase.PUBLIC_REVIEW,
+    "voting_starts_at": CyclePhase.VOTING,
+    "voting_ends_at": CyclePhase.VOTING,
+    "notice_starts_at": CyclePhase.NOTICE,
+    "notice_ends_at": CyclePhase.NOTICE,
+}
+_PHASE_ORDER = list(CyclePhase)
+
+
+def _rank(phase: CyclePhase) -> int:
+    return _PHASE_ORDER.index(phase)
+
+
+def _change_problem(cycle: Cycle, name: str, value: datetime | None) -> object | None:
+    """Why this one date may not take `value` in the cycle's current phase (None: it may)."""
+    phase = DATE_PHASES[name]
+    if _rank(cycle.state) > _rank(phase):
+        return _l(
+            "The phase “%(phase)s” is over: its dates are part of the record.",
+            phase=PHASE_LABELS[phase],
+        )
+    if cycle.state is not phase:
+        return None
+    current = getattr(cycle, name)
+    if name not in PHASE_END_FIELDS:
+        return _l("This phase has begun: its start can no longer change.")
+    if value is None:
+        return _l("A running phase keeps its end date.")
+    if phase is CyclePhase.NOTICE and current is not None and value < current:
+        return _l(
+            "A public notice, once begun, is never shortened: it runs until %(end)s.",
+            end=_when(current),
+        )
+    return None
+
+
+def _order_problem(
+    proposed: dict[str, datetime | None], changed: set[str]
+) -> tuple[str, object] | None:
+    """The first changed date that falls before the date preceding it (or after the one
+    following it): (field, message) to show next to that field."""
+    previous: tuple[str, datetime] | None = None
     for name in DATE_FIELDS:
-        value = getattr(cycle, name)
+        value = proposed[name]
         if value is None:
             continue
         if previous is not None and value < previous[1]:
-            raise CycleDatesError(_l("Each date must not be earlier than the one before it."))
+            if name in changed:
+                return name, _l(
+                    "Must not be earlier than “%(other)s” (%(when)s).",
+                    other=DATE_LABELS[previous[0]],
+                    when=_when(previous[1]),
+                )
+            if previous[0] in changed:
+                return previous[0], _l(
+                    "Must not be later than “%(other)s” (%(when)s).",
+                    other=DATE_LABELS[name],
+                    when=_when(value),
+                )
         previous = (name, value)
-    db.session.flush()
-    after = {name: _iso(getattr(cycle, name)) for name in DATE_FIELDS}
-    changed = {k: v for k, v in after.items() if before[k] != v}
-    if changed:
-        record_event(
-            "cycle.dates_changed",
-            actor=actor,
-            obj=cycle,
-            before={k: before[k] for k in changed},
-            after=changed,
+    return None
+
+
+def _notice_length_problem(
+    cycle: Cycle, proposed: dict[str, datetime | None], changed: set[str]
+) -> tuple[str, object] | None:
+    start, end = proposed["notice_starts_at"], proposed["notice_ends_at"]
+    if start is None or end is None or end - start >= notice_length(cycle.program):
+        return None
+    field = "notice_ends_at" if "notice_ends_at" in changed else "notice_starts_at"
+    if field not in changed:
+        return None
+    return field, _l(
+        "A public notice lasts at least %(days)d days: it cannot end before %(when)s.",
+        days=notice_length(cycle.program).days,
+        when=_when(start + notice_length(cycle.program)),
+    )
+
+
+def update_cycle_dates(
+    cycle: Cycle,
+    *,
+    actor,
+    reason: str = "",
+    **dates: datetime | None,
+) -> None:
+    """Change some phase dates, leaving the others as they are.
+
+    Dates of a phase the cycle has left are the record and do not change; a running phase
+    keeps its start, and its end moves only with a reason (kept as a CycleDateChange and in
+    the audit log). A notice is never shorter than its minimum, and once begun its end only
+    moves later. Every refusal names the date field it concerns.
+    """
+    if cycle.state in (CyclePhase.PUBLISHED, CyclePhase.CLOSED):
+        raise CycleDatesError(_l("The cycle is published: its dates can no longer change."))
+    reason = (reason or "").strip()
+    for name in dates:
+        if name not in DATE_FIELDS:
+            raise ValueError(name)
+    changes = {name: value for name, value in dates.items() if value != getattr(cycle, name)}
+    if not changes:
+        return
+    for name, value in changes.items():
+        problem = _change_problem(cycle, name, value)
+        if problem is not None:
+            raise CycleDatesError(problem, name)
+    running_ends = [
+        name for name in changes if name in PHASE_END_FIELDS and cycle.state is DATE_PHASES[name]
+    ]
+    if running_ends and not reason:
+        raise CycleDatesError(
+            _l("Give the reason for moving the end of a running phase; it is logged."), "reason"
         )
+    proposed = {name: changes.get(name, getattr(cycle, name)) for name in DATE_FIELDS}
+    conflict = _order_problem(proposed, set(changes)) or _notice_length_problem(
+        cycle, proposed, set(changes)
+    )
+    if conflict is not None:
+        raise CycleDatesError(conflict[1], conflict[0])
+    before = {name: _iso(getattr(cycle, name)) for name in changes}
+    for name in running_ends:
+        db.session.add(
+            CycleDateChange(
+                cycle_id=cycle.id,
+                field=name,
+                previous_at=getattr(cycle, name),
+                new_at=changes[name],
+                reason=reason,
+                actor_id=getattr(actor, "id", None),
+            )
+        )
+    for name, value in changes.items():
+        setattr(cycle, name, value)
+    db.session.flush()
+    record_event(
+        "cycle.dates_changed",
+        actor=actor,
+        obj=cycle,
+        before=before,
+        after={name: _iso(value) for name, value in changes.items()},
+        reason=reason or None,
+    )
+
+
+def date_changes(cycle: Cycle, field: str) -> list[CycleDateChange]:
+    """The recorded moves of one phase end of `cycle`, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(CycleDateChange)
+            .where(CycleDateChange.cycle_id == cycle.id, CycleDateChange.field == field)
+            .order_by(CycleDateChange.created_at, CycleDateChange.id)
+        )
+    )
 
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+@dataclass(frozen=True)
+class DueMove:
+    """A move whose date has come: made (`problems` empty) or waiting for staff."""
+
+    cycle: Cycle
+    source: CyclePhase
+    target: CyclePhase
+    problems: list[object]
+
+
+def _due_move(cycle: Cycle) -> tuple[CyclePhase, tuple[str, ...]] | None:
+    """The move the calendar makes from the cycle's phase, and the dates it waits for.
+
+    Only moves that decide nothing: voting closes with the committee, and the notice
+    and publication stay with staff (results applied, objections resolved, release time).
+    """
+    review = cycle.program.public_review
+    if cycle.state is CyclePhase.DRAFT:
+        return CyclePhase.NOMINATING, ("nominations_open_at",)
+    if cycle.state is CyclePhase.NOMINATING:
+        return CyclePhase.VETTING, ("nominations_close_at",)
+    if cycle.state is CyclePhase.VETTING and review:
+        return CyclePhase.PUBLIC_REVIEW, ("review_starts_at",)
+    if cycle.state is CyclePhase.VETTING:
+        return CyclePhase.VOTING, ("voting_starts_at",)
+    if cycle.state is CyclePhase.PUBLIC_REVIEW:
+        return CyclePhase.VOTING, ("review_ends_at", "voting_starts_at")
+    return None
+
+
+def advance_cycles(*, now: datetime, actor=None) -> list[DueMove]:
+    """Move every cycle whose next phase's date has come, when the move's preconditions
+    hold (`honors schedule`); a refused move is reported and left to staff."""
+    cycles = db.session.scalars(
+        sa.select(Cycle)
+        .where(
+            Cycle.state.in_(
+                (
+                    CyclePhase.DRAFT,
+                    CyclePhase.NOMINATING,
+                    CyclePhase.VETTING,
+                    CyclePhase.PUBLIC_REVIEW,
+                )
+            )
+        )
+        .order_by(Cycle.id)
+    ).all()
+    moves: list[DueMove] = []
+    for cycle in cycles:
+        due = _due_move(cycle)
+        if due is None:
+            continue
+        target, fields = due
+        moments = [getattr(cycle, name) for name in fields]
+        # The date that triggers the move must be set; the others, when set, must be past.
+        if moments[0] is None or any(m is not None and m > now for m in moments):
+            continue
+        source = cycle.state
+        problems = refusals(cycle, target, now=now)
+        if not problems:
+            transition_cycle(cycle, target, actor=actor, now=now)
+        moves.append(DueMove(cycle, source, target, problems))
+    return moves

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -16,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record_event
 from app.db_types import utcnow
+from app.exceptions import WindowClosedError
 from app.extensions import db
 from app.nominations.models import Nomination
 from app.nominations.services import age_on
@@ -57,6 +59,28 @@ class LikeRule:
     per_address_minute: int = 20
     per_address_hour: int = 400
     per_address_candidate_day: int = 250
+
+
+def check_review_window(cycle: Cycle, now: datetime) -> None:
+    """Likes count only between the review's dates (the phase may outlive its end until
+    the calendar or staff move on): a WindowClosedError naming the date otherwise."""
+    when = "yyyy-MM-dd HH:mm"
+    if cycle.review_starts_at is not None and now < cycle.review_starts_at:
+        raise WindowClosedError(
+            _l(
+                "The public review opens at %(when)s.",
+                when=format_datetime(cycle.review_starts_at, when),
+            ),
+            opens_at=cycle.review_starts_at,
+        )
+    if cycle.review_ends_at is not None and now >= cycle.review_ends_at:
+        raise WindowClosedError(
+            _l(
+                "The public review ended at %(when)s; likes are no longer counted.",
+                when=format_datetime(cycle.review_ends_at, when),
+            ),
+            closed_at=cycle.review_ends_at,
+        )
 
 
 def network_of(ip: str) -> str:
@@ -142,6 +166,7 @@ def add_like(
     cycle = nomination.cycle
     if cycle.state is not CyclePhase.PUBLIC_REVIEW:
         raise LikeError(_l("Public review is not open for this cycle."))
+    check_review_window(cycle, now)
     if not eligible(nomination, cycle):
         raise LikeError(_l("This candidate is not in the public review."))
     like = Like(

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -12,6 +11,7 @@ from flask_login import current_user
 
 from app.accounts.permissions import can_use_staff_area
 from app.audit import queries as audit_queries
+from app.core.forms import attach_error
 from app.core.guards import require
 from app.db_types import enum_values, utcnow
 from app.extensions import db
@@ -21,11 +21,10 @@ from app.programs import services as cycle_services
 from app.programs.labels import PHASE_LABELS
 from app.programs.models import Cycle, Program
 from app.programs.workflow import CyclePhase, TransitionError
-from app.staff.forms import CycleDatesForm, MoveForm
+from app.staff.forms import CycleDatesForm, MoveForm, to_local_minute
 
 bp = Blueprint("staff", __name__)
 bp.before_request(require(can_use_staff_area))
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 PER_PAGE = 30
 
 
@@ -75,32 +74,28 @@ def schedule():
     return redirect(url_for("staff.cycles"))
 
 
-def _to_local(value):
-    return value.astimezone(LOCAL_TZ).replace(tzinfo=None) if value else None
-
-
 @bp.route("/cycles/<int:cycle_id>", methods=["GET", "POST"])
 def cycle(cycle_id: int):
     cycle = db.get_or_404(Cycle, cycle_id)
-    form = CycleDatesForm(
-        data={name: _to_local(getattr(cycle, name)) for name in cycle_services.DATE_FIELDS}
-    )
+    current = {name: getattr(cycle, name) for name in cycle_services.DATE_FIELDS}
+    shown = {name: to_local_minute(value) for name, value in current.items()}
+    form = CycleDatesForm(data=shown)
     if request.method == "POST":
         form = CycleDatesForm()
+        for name in cycle_services.DATE_FIELDS:  # a date not sent stays as it is
+            if name not in request.form:
+                getattr(form, name).data = shown[name]
         if form.validate_on_submit():
-            values = {
-                name: (
-                    getattr(form, name).data.replace(tzinfo=LOCAL_TZ).astimezone(UTC)
-                    if getattr(form, name).data
-                    else None
-                )
-                for name in cycle_services.DATE_FIELDS
-            }
             try:
-                cycle_services.update_cycle_dates(cycle, actor=current_user, **values)
+                cycle_services.update_cycle_dates(
+                    cycle,
+                    actor=current_user,
+                    reason=form.reason.data or "",
+                    **form.changed_dates(current, request.form),
+                )
             except cycle_services.CycleDatesError as error:
                 db.session.rollback()
-                form.form_errors.append(str(error))
+                attach_error(form, error.field, error.message)
             else:
                 db.session.commit()
                 flash(_("Dates saved."), "success")

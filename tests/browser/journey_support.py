@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask import Flask
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from app.accounts.models import Role
@@ -35,6 +36,7 @@ class Arranged:
     community_a: int
     community_b: int
     users: dict[str, str] = field(default_factory=dict)  # role key -> username
+    app: Flask | None = None  # to turn the clock (move dates back) where a journey must
 
 
 def _arrange() -> dict:
@@ -117,7 +119,7 @@ def journey_server(tmp_path_factory) -> Iterator[Arranged]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield Arranged(base_url=f"http://127.0.0.1:{server.server_port}", **ids)
+        yield Arranged(base_url=f"http://127.0.0.1:{server.server_port}", app=app, **ids)
     finally:
         server.shutdown()
         thread.join(timeout=5)

@@ -107,6 +107,7 @@ def test_public_review_to_publication_through_the_web(app):
         assert states[b] is NominationState.WITHDRAWN and states[c] is NominationState.IN_NOTICE
         # Let every notice period (the replacement's own included) run out.
         past = utcnow() - timedelta(minutes=1)
+        db.session.get(Cycle, cycle_id).notice_starts_at = past - timedelta(days=7)
         db.session.get(Cycle, cycle_id).notice_ends_at = past
         for nomination in db.session.scalars(sa.select(Nomination)):
             if nomination.notice_ends_at:

@@ -67,6 +67,7 @@ def _end_notice(app, cycle_id):
     with app.app_context():
         past = utcnow() - timedelta(minutes=1)
         cycle = db.session.get(Cycle, cycle_id)
+        cycle.notice_starts_at = past - timedelta(days=7)  # the whole notice lies behind
         cycle.notice_ends_at = past
         for nomination in db.session.scalars(
             sa.select(Nomination).where(Nomination.cycle_id == cycle_id)

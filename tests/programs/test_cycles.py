@@ -170,10 +170,11 @@ def test_refused_move_shows_reason(app, login_as):
         assert db.session.get(Cycle, cycle_id).state is CyclePhase.NOMINATING
 
 
-def test_cycle_dates_out_of_order_refused(app, login_as):
+def test_cycle_dates_out_of_order_refused_next_to_the_later_date(app, login_as):
     with app.app_context():
         cycle_id = _cycle(CyclePhase.DRAFT).id
     staff = login_as(Role.STAFF)
+    staff.get(f"/staff/cycles/{cycle_id}?lang=en")
     token = csrf_token(staff, f"/staff/cycles/{cycle_id}")
     html = staff.post(
         f"/staff/cycles/{cycle_id}",
@@ -183,5 +184,11 @@ def test_cycle_dates_out_of_order_refused(app, login_as):
             "nominations_close_at": "2026-12-01T09:00",
         },
     ).get_data(as_text=True)
-    assert "不得早于" in html
+    assert (
+        'id="nominations_close_at-error">Must not be earlier than “Nominations open” '
+        "(2026-12-10 09:00).</p>"
+    ) in html
     assert 'value="2026-12-10T09:00"' in html
+    with app.app_context():
+        cycle = db.session.get(Cycle, cycle_id)
+        assert (cycle.nominations_open_at, cycle.nominations_close_at) == (None, None)

@@ -74,6 +74,7 @@ def notice_cycle() -> dict:
     committee.apply_results(cycle, actor=None)
     cycle_services.transition_cycle(cycle, CyclePhase.NOTICE, actor=None)
     past = utcnow() - timedelta(minutes=1)
+    cycle.notice_starts_at = past - timedelta(days=7)  # the whole notice lies behind
     cycle.notice_ends_at = past
     for nomination in db.session.scalars(
         sa.select(Nomination).where(Nomination.cycle_id == cycle.id)

@@ -228,6 +228,7 @@ def test_no_pii_in_logs_mail_or_public_pages_of_a_full_run(app, captured):
     # The notice ends; publication.
     with app.app_context():
         past = utcnow() - timedelta(minutes=1)
+        db.session.get(Cycle, ids["cycle"]).notice_starts_at = past - timedelta(days=7)
         db.session.get(Cycle, ids["cycle"]).notice_ends_at = past
         db.session.get(Nomination, nomination_id).notice_ends_at = past
         db.session.commit()
