@@ -784,6 +784,7 @@ def _load_users(orgs: dict[str, Organisation], created: dict[str, int]) -> None:
 LIVE_WINDOWS = {
     CyclePhase.NOMINATING: ("nominations_open_at", "nominations_close_at", 14),
     CyclePhase.PUBLIC_REVIEW: ("review_starts_at", "review_ends_at", 5),
+    CyclePhase.VOTING: ("voting_starts_at", "voting_ends_at", 3),
     CyclePhase.NOTICE: ("notice_starts_at", "notice_ends_at", 4),
 }
 

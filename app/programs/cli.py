@@ -1,4 +1,4 @@
-"""`flask honors schedule [--until DATE]`: create the due cycles (cron-friendly, idempotent)."""
+"""`flask honors schedule [--until DATE]`: create the due cycles, act on passed dates (cron)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from datetime import date
 import click
 
 from app.cli import honors_cli
+from app.db_types import utcnow
 from app.extensions import db
-from app.programs.services import schedule_cycles
+from app.programs.services import run_scheduled, schedule_cycles
 
 
 @honors_cli.command("schedule")
@@ -20,10 +21,15 @@ from app.programs.services import schedule_cycles
 )
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, hidden=True)
 def schedule_command(until, today) -> None:
-    """Create the due cycles of every cadenced program; running it again creates nothing."""
+    """Create the due cycles of every cadenced program and do what dates that passed call
+    for (e.g. close voting at its end); running it again does nothing more."""
     day = today.date() if today else date.today()
     created = schedule_cycles(today=day, until=until.date() if until else None)
     db.session.commit()
     for cycle in created:
         click.echo(f"created {cycle.program.code} {cycle.period}")
     click.echo(f"{len(created)} cycle(s) created")
+    done = run_scheduled(now=utcnow())
+    db.session.commit()
+    for line in done:
+        click.echo(line)
