@@ -75,6 +75,18 @@ def voting_closed(cycle: Cycle) -> bool:
     return cycle.voting_closed_at is not None or cycle.state in AFTER_VOTING
 
 
+def _lock(cycle: Cycle) -> Cycle:
+    """Re-read the cycle row locked for update (PostgreSQL; SQLite has one writer anyway).
+
+    A ballot or recusal and the close take this lock first, so a ballot either commits
+    before the close reads the ballots, or sees the close and is refused: never stored
+    yet left out of the results.
+    """
+    db.session.flush()  # a refresh would otherwise drop the caller's pending changes
+    db.session.refresh(cycle, with_for_update=True)
+    return cycle
+
+
 def ballots_open(cycle: Cycle, now: datetime) -> bool:
     """Whether a ballot of the open round (and, in the main round, a recusal) is accepted."""
     if open_round(cycle):
@@ -226,7 +238,7 @@ def declare_conflict(
     """The member recuses on a candidate (reason required); logged. Recusals are frozen
     when the vote closes: a late one would change the figures by this member's ballot."""
     now = now or utcnow()
-    _refuse_unless_voting(db.session.get(Cycle, member.cycle_id), now)
+    _refuse_unless_voting(_lock(db.session.get(Cycle, member.cycle_id)), now)
     if not reason.strip():
         raise CommitteeError(_l("Give the reason for the conflict of interest."), "reason")
     conflict = conflicts_of(member).get(nomination.id)
@@ -260,7 +272,7 @@ def clear_flag(
     """An automatic flag confirmed as no conflict (reason required); logged. Frozen at the
     close like recusals (an unresolved flag counts as a recusal)."""
     now = now or utcnow()
-    _refuse_unless_voting(db.session.get(Cycle, member.cycle_id), now)
+    _refuse_unless_voting(_lock(db.session.get(Cycle, member.cycle_id)), now)
     conflict = conflicts_of(member).get(nomination.id)
     if conflict is None or conflict.status is not ConflictStatus.FLAGGED:
         raise CommitteeError(_l("There is no flag to confirm."))
@@ -429,6 +441,7 @@ def submit_ballot(
     gets IntegrityError and retries (see the view).
     """
     now = now or utcnow()
+    _lock(cycle)
     round_ = open_round(cycle)
     content = _validate(cycle, member, round_, data, now)
     ballot = db.session.scalar(
@@ -653,6 +666,7 @@ def close_voting(cycle: Cycle, *, actor, now: datetime | None = None) -> tallyin
     (staff may then extend the voting window instead).
     """
     now = now or utcnow()
+    _lock(cycle)
     if cycle.state is not CyclePhase.VOTING:
         raise CommitteeError(_l("Voting is not open."))
     if voting_closed(cycle):
@@ -766,6 +780,7 @@ def open_runoff(cycle: Cycle, *, actor, now: datetime | None = None) -> Runoff:
 
 
 def close_runoff(cycle: Cycle, *, actor, now: datetime | None = None) -> Runoff:
+    _lock(cycle)
     runoff = current_runoff(cycle)
     if runoff is None or runoff.closed_at is not None:
         raise CommitteeError(_l("No runoff is open."))
