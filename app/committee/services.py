@@ -510,7 +510,7 @@ def turnout(cycle: Cycle, round_: int = 0) -> Turnout:
     return Turnout(voted=voted or 0, roster_size=size or 0, quorum_needed=needed)
 
 
-def remind_non_voters(cycle: Cycle, *, actor, now: datetime | None = None) -> int:
+def remind_non_voters(cycle: Cycle, *, actor) -> int:
     """Notify the members who have not voted in the open round; returns how many.
 
     Nobody is shown who they are: the count equals the roster minus the turnout.
