@@ -349,3 +349,39 @@ def test_reminder_goes_to_members_who_have_not_voted(app):
             )
         )
         assert reminded == {setup.member_usernames[i] for i in (0, 2, 3)}
+
+
+def test_runoff_figures_hidden_until_staff_close_the_runoff(app):
+    with app.app_context():
+        setup = build(members=5, candidates=3, quota=2)
+    a, b, c = setup.candidate_ids
+    for username, chosen in zip(
+        setup.member_usernames, [(a, b), (a, b), (a, c), (a, c), (b, c)], strict=True
+    ):
+        _vote(_client(app, username), setup.cycle_id, *chosen)
+    staff = _client(app, setup.staff_username, lang="en")
+    token = csrf_token(staff, f"/staff/cycles/{setup.cycle_id}/results")
+    for action in ("close", "runoff"):  # b and c tie for the last place
+        staff.post(
+            f"/staff/cycles/{setup.cycle_id}/results",
+            data={"csrf_token": token, "action": action},
+        )
+    for username in setup.member_usernames[:4]:
+        _vote(_client(app, username), setup.cycle_id, b)
+    page = staff.get(f"/staff/cycles/{setup.cycle_id}/results").get_data(as_text=True)
+    export = staff.get(f"/staff/cycles/{setup.cycle_id}/results.xlsx")
+    sheet = [r for r in load_workbook(io.BytesIO(export.data)).active.iter_rows(values_only=True)]
+    assert "Turnout: 4 of 5 members have voted; quorum 4." in page
+    assert "open: the figures are shown once it is closed." in page
+    assert page.count("<table") == 1  # the main ballot only
+    assert not any(row and str(row[0]).startswith("Runoff") for row in sheet)
+    staff.post(
+        f"/staff/cycles/{setup.cycle_id}/results",
+        data={"csrf_token": token, "action": "close_runoff"},
+    )
+    page = staff.get(f"/staff/cycles/{setup.cycle_id}/results").get_data(as_text=True)
+    assert page.count("<table") == 2
+    with app.app_context():
+        cycle = db.session.get(Cycle, setup.cycle_id)
+        runoff = services.final_result(cycle, 1)
+        assert {r.candidate_id: r.approvals for r in runoff.rows} == {b: 4, c: 0}
