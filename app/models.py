@@ -2,7 +2,14 @@
 
 from app.accounts.models import LoginAttempt, Role, User, UserRole
 from app.audit.models import AuditEvent
-from app.committee.models import Ballot, BallotVersion, CommitteeMember, Conflict, Runoff
+from app.committee.models import (
+    Ballot,
+    BallotVersion,
+    CommitteeMember,
+    Conflict,
+    Runoff,
+    TallySnapshot,
+)
 from app.courtesy.models import AidGrant, CourtesyCard, HardshipAssessment, Visit
 from app.honors.models import GroupMember, Honor, Honoree, PublicDataVersion
 from app.nominations.models import (
@@ -33,6 +40,7 @@ __all__ = [
     "CommitteeMember",
     "Conflict",
     "Runoff",
+    "TallySnapshot",
     "ConsultationCheck",
     "Nomination",
     "NominationAttachment",

@@ -289,6 +289,7 @@ def _voted(phase, *, tie: bool):
 
 def _runoff(cycle, candidates, members, *, closed: bool) -> None:
     ids = [n.id for n in candidates]
+    cycle.voting_closed_at = utcnow()  # a runoff follows the close of the main vote
     db.session.add(
         Runoff(
             cycle_id=cycle.id,

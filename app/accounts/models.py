@@ -46,6 +46,10 @@ class User(UserMixin, db.Model):
     # session's user id, so an old cookie stops matching.
     session_version: Mapped[int] = mapped_column(default=1)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when an administrator sets the password: the next login must choose a new one,
+    # and nothing the member stored before `password_reset_at` (a ballot) is shown again.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    password_reset_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[created_at]
 
     organisation: Mapped[Organisation | None] = relationship()

@@ -148,6 +148,7 @@ def change_password(
     if passwords.verify_password(user.password_hash, new):
         raise AccountError(_l("The new password must differ from the current one."), "new_password")
     user.password_hash = passwords.hash_password(new)
+    user.must_change_password = False
     end_sessions(user)
     record_event("account.password_changed", actor=user, obj=user)
 
@@ -215,8 +216,12 @@ def update_user(
     is_active: bool,
     new_password: str | None = None,
     actor: User,
+    now: datetime | None = None,
 ) -> None:
-    """Change an account's name, roles, organisation, active flag or password."""
+    """Change an account's name, roles, organisation, active flag or password.
+
+    A password set by someone else is known to them: the next login must replace it, and
+    what the member stored before the reset (a ballot) is not shown to that login."""
     before = _snapshot(user)
     role_set = _validate_roles(roles, organisation)
     if user.id == actor.id and (Role.ADMIN not in role_set or not is_active):
@@ -232,6 +237,9 @@ def update_user(
     if new_password:
         _check_password_strength(new_password, "new_password")
         user.password_hash = passwords.hash_password(new_password)
+        if user.id != actor.id:
+            user.must_change_password = True
+            user.password_reset_at = now or utcnow()
     if reset or (user.is_active and not is_active) or before["roles"] != sorted(role_set):
         end_sessions(user)
     user.is_active = is_active

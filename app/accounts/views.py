@@ -43,6 +43,25 @@ def load_user(session_id: str) -> User | None:
     return user
 
 
+# What a session may open before replacing a password an administrator set.
+PASSWORD_CHANGE_ENDPOINTS = frozenset(
+    {"accounts.change_password", "accounts.logout", "static", "core.healthz"}
+)
+
+
+@bp.before_app_request
+def _require_new_password():
+    """After an admin reset, the login that used the reset password sees nothing else
+    (no ballot, no inbox) until it has chosen a new password."""
+    if request.endpoint in PASSWORD_CHANGE_ENDPOINTS or not current_user.is_authenticated:
+        return None
+    if not current_user.must_change_password:
+        return None
+    if request.method == "GET":
+        flash(_("An administrator reset your password: choose a new one to continue."), "info")
+    return redirect(url_for("accounts.change_password"))
+
+
 def _policy() -> throttle.ThrottlePolicy:
     config = current_app.config
     return throttle.ThrottlePolicy(

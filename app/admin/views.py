@@ -14,6 +14,7 @@ from app.admin.forms import ORG_KIND_LABELS, OrganisationForm
 from app.core.forms import attach_error
 from app.core.guards import require
 from app.extensions import db
+from app.notifications.services import notify
 from app.orgs import queries as org_queries
 from app.orgs import services as org_services
 from app.orgs.models import Organisation, OrgKind
@@ -85,6 +86,16 @@ def edit_user(user_id: int):
             db.session.rollback()
             attach_error(form, error.field, error.message)
         else:
+            if user.must_change_password and form.new_password.data:
+                # Mail and inbox: the member learns of the reset even if it was not theirs.
+                notify(
+                    [user],
+                    subject=_("Your password was reset by an administrator"),
+                    body=_(
+                        "Your next login must choose a new password. If you did not ask "
+                        "for this reset, tell the secretariat at once."
+                    ),
+                )
             db.session.commit()
             flash(_("Account %(name)s saved.", name=user.username), "success")
             return redirect(url_for("admin.users"))

@@ -56,6 +56,8 @@ def results_workbook(cycle, outcome, names: dict[int, str], outcome_labels: dict
             ]
         )
     for runoff, result in outcome.rounds:
+        if result is None:  # an open runoff has no figures yet
+            continue
         sheet.append([])
         sheet.append([_("Runoff %(n)d", n=runoff.round), _("places"), runoff.places])
         for row in result.rows:

@@ -65,6 +65,24 @@ class BallotVersion(db.Model):
     __table_args__ = (sa.UniqueConstraint("ballot_id", "version"),)
 
 
+class TallySnapshot(db.Model):
+    """The tally of one round, computed once from the final ballots when the round closed.
+
+    Pages and exports read this, never a running count: before the close there is nothing
+    to read, and after it no ballot or recusal can change it.
+    """
+
+    __tablename__ = "tally_snapshots"
+
+    id: Mapped[intpk]
+    cycle_id: Mapped[int] = mapped_column(sa.ForeignKey("cycles.id", ondelete="CASCADE"))
+    round: Mapped[int] = mapped_column(default=0)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    result: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+
+    __table_args__ = (sa.UniqueConstraint("cycle_id", "round"),)
+
+
 class ConflictStatus(enum.StrEnum):
     FLAGGED = "flagged"  # same organisation: the member must confirm or recuse
     RECUSED = "recused"

@@ -16,5 +16,12 @@ def can_see_results(user: Any, member: Any) -> bool:
     return can_use_staff_area(user) or (can_vote(user) and member is not None and member.is_chair)
 
 
+def can_read_ballot(user: Any, ballot: Any) -> bool:
+    """A member's own stored ballot is shown back to them, unless it predates an admin's
+    password reset: whoever logged in with the reset password may not be the member."""
+    reset_at = getattr(user, "password_reset_at", None)
+    return reset_at is None or ballot.submitted_at > reset_at
+
+
 def can_manage_committee(user: Any) -> bool:
     return can_use_staff_area(user)

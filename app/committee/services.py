@@ -1,7 +1,10 @@
 """Committee use cases: roster, conflicts, secret ballots with receipts, tally, runoffs, results.
 
-Secrecy: ballot contents are read only by the tally; audit events and every page show who
-has voted (turnout), never what.
+Secrecy: ballot contents are read only by the tally, and the tally is computed once, when
+the vote closes (staff, or `honors schedule` at `voting_ends_at`). Before that nobody sees
+a figure per candidate, only how many members have voted, so no difference between two
+views can reveal a ballot; after it no ballot or recusal is accepted, so none can change
+the figures either. Audit events record that a ballot came in, never whose or what.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from datetime import datetime
 from fractions import Fraction
 
 import sqlalchemy as sa
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -27,16 +31,18 @@ from app.committee.models import (
     Conflict,
     ConflictStatus,
     Runoff,
+    TallySnapshot,
 )
 from app.db_types import utcnow
-from app.exceptions import RefusedError
+from app.exceptions import RefusedError, WindowClosedError
 from app.extensions import db
 from app.honors.models import HonoreeKind
 from app.nominations.models import Nomination
 from app.nominations.services import transition_nomination
 from app.nominations.workflow import Actor, NominationState
+from app.notifications.services import notify
 from app.programs.models import BallotRule, Cycle
-from app.programs.services import on_enter, precondition, require_phase
+from app.programs.services import on_enter, on_schedule, precondition, require_phase
 from app.programs.workflow import CyclePhase
 
 # The roster is appointed before voting opens (and frozen then); ballots, conflicts,
@@ -55,8 +61,63 @@ SHORTLIST_STATES = (
 )
 
 
+# Phases after voting: a cycle there has closed its vote (also cycles from before the close).
+AFTER_VOTING = (CyclePhase.NOTICE, CyclePhase.PUBLISHED, CyclePhase.CLOSED)
+
+
 class CommitteeError(RefusedError):
     """A roster, ballot, conflict or results action the committee rules refuse."""
+
+
+class VotingClosedError(WindowClosedError, CommitteeError):
+    """A ballot or recusal after the vote closed or after `voting_ends_at`."""
+
+
+def _when(moment: datetime) -> str:
+    return format_datetime(moment, "yyyy-MM-dd HH:mm")
+
+
+def voting_closed(cycle: Cycle) -> bool:
+    """The main vote is over: its results exist and nothing may change them."""
+    return cycle.voting_closed_at is not None or cycle.state in AFTER_VOTING
+
+
+def _lock(cycle: Cycle) -> Cycle:
+    """Re-read the cycle row locked for update (PostgreSQL; SQLite has one writer anyway).
+
+    A ballot or recusal and the close take this lock first, so a ballot either commits
+    before the close reads the ballots, or sees the close and is refused: never stored
+    yet left out of the results.
+    """
+    db.session.flush()  # a refresh would otherwise drop the caller's pending changes
+    db.session.refresh(cycle, with_for_update=True)
+    return cycle
+
+
+def ballots_open(cycle: Cycle, now: datetime) -> bool:
+    """Whether a ballot of the open round (and, in the main round, a recusal) is accepted."""
+    if open_round(cycle):
+        return cycle.state is CyclePhase.VOTING
+    try:
+        _refuse_unless_voting(cycle, now)
+    except CommitteeError:
+        return False
+    return True
+
+
+def _refuse_unless_voting(cycle: Cycle, now: datetime) -> None:
+    """Ballots of the main round and recusals: only while voting is open, before its end."""
+    if cycle.voting_closed_at is not None:
+        raise VotingClosedError(
+            _l("Voting closed on %(when)s.", when=_when(cycle.voting_closed_at)),
+            closed_at=cycle.voting_closed_at,
+        )
+    _refuse_unless_vote_phase(cycle)
+    if cycle.voting_ends_at is not None and now >= cycle.voting_ends_at:
+        raise VotingClosedError(
+            _l("Voting ended on %(when)s.", when=_when(cycle.voting_ends_at)),
+            closed_at=cycle.voting_ends_at,
+        )
 
 
 # ----------------------------------------------------------------------------- roster
@@ -82,8 +143,9 @@ def membership(cycle: Cycle, user) -> CommitteeMember | None:
     )
 
 
-def _refuse_unless_voting(cycle: Cycle) -> None:
-    """The vote is open: voting phase, results not applied yet (they would no longer match)."""
+def _refuse_unless_vote_phase(cycle: Cycle) -> None:
+    """Voting phase, results not applied yet (they would no longer match): the condition of
+    runoffs and the chair's decision, which have no end date of their own."""
     require_phase(cycle, VOTING_PHASES, CommitteeError)
     if cycle.results_applied_at is not None:
         raise CommitteeError(_l("The results have already been applied."))
@@ -185,9 +247,13 @@ def conflicts_of(member: CommitteeMember) -> dict[int, Conflict]:
     return {c.nomination_id: c for c in rows}
 
 
-def declare_conflict(member: CommitteeMember, nomination: Nomination, *, reason: str) -> None:
-    """The member recuses on a candidate (reason required); logged."""
-    _refuse_unless_voting(nomination.cycle)
+def declare_conflict(
+    member: CommitteeMember, nomination: Nomination, *, reason: str, now: datetime | None = None
+) -> None:
+    """The member recuses on a candidate (reason required); logged. Recusals are frozen
+    when the vote closes: a late one would change the figures by this member's ballot."""
+    now = now or utcnow()
+    _refuse_unless_voting(_lock(db.session.get(Cycle, member.cycle_id)), now)
     if not reason.strip():
         raise CommitteeError(_l("Give the reason for the conflict of interest."), "reason")
     conflict = conflicts_of(member).get(nomination.id)
@@ -202,7 +268,7 @@ def declare_conflict(member: CommitteeMember, nomination: Nomination, *, reason:
     conflict.status, conflict.reason, conflict.decided_at = (
         ConflictStatus.RECUSED,
         reason.strip(),
-        utcnow(),
+        now,
     )
     db.session.flush()
     record_event(
@@ -215,9 +281,13 @@ def declare_conflict(member: CommitteeMember, nomination: Nomination, *, reason:
     )
 
 
-def clear_flag(member: CommitteeMember, nomination: Nomination, *, reason: str) -> None:
-    """An automatic flag confirmed as no conflict (reason required); logged."""
-    _refuse_unless_voting(nomination.cycle)
+def clear_flag(
+    member: CommitteeMember, nomination: Nomination, *, reason: str, now: datetime | None = None
+) -> None:
+    """An automatic flag confirmed as no conflict (reason required); logged. Frozen at the
+    close like recusals (an unresolved flag counts as a recusal)."""
+    now = now or utcnow()
+    _refuse_unless_voting(_lock(db.session.get(Cycle, member.cycle_id)), now)
     conflict = conflicts_of(member).get(nomination.id)
     if conflict is None or conflict.status is not ConflictStatus.FLAGGED:
         raise CommitteeError(_l("There is no flag to confirm."))
@@ -226,7 +296,7 @@ def clear_flag(member: CommitteeMember, nomination: Nomination, *, reason: str) 
     conflict.status, conflict.reason, conflict.decided_at = (
         ConflictStatus.CLEARED,
         reason.strip(),
-        utcnow(),
+        now,
     )
     db.session.flush()
     record_event(
@@ -297,11 +367,16 @@ class BallotInput:
     justifications: dict[int, str] = field(default_factory=dict)
 
 
-def _validate(cycle: Cycle, member: CommitteeMember, round_: int, data: BallotInput) -> dict:
+def _validate(
+    cycle: Cycle, member: CommitteeMember, round_: int, data: BallotInput, now: datetime
+) -> dict:
     program = cycle.program
-    _refuse_unless_voting(cycle)
+    if round_ == 0:
+        _refuse_unless_voting(cycle, now)
+    else:  # an open runoff has no end date: staff close it
+        _refuse_unless_vote_phase(cycle)
     flagged = [c for c in conflicts_of(member).values() if c.status is ConflictStatus.FLAGGED]
-    if flagged:
+    if flagged and round_ == 0:  # in a runoff flags are frozen and count as recusals
         raise CommitteeError(_l("Confirm or recuse on the flagged candidates first."))
     pool = {n.id: n for n in candidates(cycle, round_)}
     recused = {n for (m, n) in recusals(cycle) if m == member.id}
@@ -366,16 +441,24 @@ def _validate(cycle: Cycle, member: CommitteeMember, round_: int, data: BallotIn
 
 
 def submit_ballot(
-    cycle: Cycle, member: CommitteeMember, data: BallotInput, *, secret: str
+    cycle: Cycle,
+    member: CommitteeMember,
+    data: BallotInput,
+    *,
+    secret: str,
+    now: datetime | None = None,
 ) -> Ballot:
-    """Store the member's ballot for the open round; the last submission counts.
+    """Store the member's ballot for the open round; the last submission counts. Refused
+    (VotingClosedError) once the vote closed or `voting_ends_at` passed.
 
     Concurrent submissions by one member end with exactly one counted ballot: the row is
     unique per (cycle, member, round) and locked for update; the loser of an insert race
     gets IntegrityError and retries (see the view).
     """
+    now = now or utcnow()
+    _lock(cycle)
     round_ = open_round(cycle)
-    content = _validate(cycle, member, round_, data)
+    content = _validate(cycle, member, round_, data, now)
     ballot = db.session.scalar(
         sa.select(Ballot)
         .where(Ballot.cycle_id == cycle.id, Ballot.member_id == member.id, Ballot.round == round_)
@@ -391,20 +474,22 @@ def submit_ballot(
         db.session.flush()
     ballot.version += 1
     ballot.content = content
-    ballot.submitted_at = utcnow()
+    ballot.submitted_at = now
     ballot.receipt = receipt_code(secret, ballot.id, ballot.version, content)
     db.session.add(
         BallotVersion(
-            ballot_id=ballot.id, version=ballot.version, content=content, receipt=ballot.receipt
+            ballot_id=ballot.id,
+            version=ballot.version,
+            content=content,
+            receipt=ballot.receipt,
+            submitted_at=now,
         )
     )
     db.session.flush()
+    # That a ballot came in, not whose: the log must not show which member voted when,
+    # only the count does (SPEC §6); the contents never appear anywhere but the tally.
     record_event(
-        "ballot.submitted",
-        actor=member.user,
-        object_type="cycles",
-        object_id=cycle.id,
-        after={"round": round_, "version": ballot.version},
+        "ballot.submitted", object_type="cycles", object_id=cycle.id, after={"round": round_}
     )
     return ballot
 
@@ -417,13 +502,58 @@ def my_ballot(cycle: Cycle, member: CommitteeMember, round_: int) -> Ballot | No
     )
 
 
-def turnout(cycle: Cycle, round_: int = 0) -> list[tuple[CommitteeMember, bool]]:
+@dataclass(frozen=True)
+class Turnout:
+    """How many members have voted: the only figure shown while a round is open."""
+
+    voted: int
+    roster_size: int
+    quorum_needed: int
+
+
+def turnout(cycle: Cycle, round_: int = 0) -> Turnout:
+    voted = db.session.scalar(
+        sa.select(sa.func.count(Ballot.id)).where(
+            Ballot.cycle_id == cycle.id, Ballot.round == round_
+        )
+    )
+    size = db.session.scalar(
+        sa.select(sa.func.count(CommitteeMember.id)).where(CommitteeMember.cycle_id == cycle.id)
+    )
+    program = cycle.program
+    needed = tallying.quorum_needed(size, Fraction(program.quorum_num, program.quorum_den))
+    return Turnout(voted=voted or 0, roster_size=size or 0, quorum_needed=needed)
+
+
+def remind_non_voters(cycle: Cycle, *, actor) -> int:
+    """Notify the members who have not voted in the open round; returns how many.
+
+    Nobody is shown who they are: the count equals the roster minus the turnout.
+    """
+    round_ = open_round(cycle)
+    if cycle.state is not CyclePhase.VOTING or (round_ == 0 and voting_closed(cycle)):
+        raise CommitteeError(_l("Voting is not open."))
     voted = set(
         db.session.scalars(
             sa.select(Ballot.member_id).where(Ballot.cycle_id == cycle.id, Ballot.round == round_)
         )
     )
-    return [(member, member.id in voted) for member in roster(cycle)]
+    waiting = [m.user for m in roster(cycle) if m.id not in voted and m.user.is_active]
+    subject = str(
+        _l(
+            "Reminder: your ballot for %(program)s %(period)s is awaited",
+            program=cycle.program.name_zh,
+            period=cycle.period,
+        )
+    )
+    body = (
+        str(_l("Voting ends on %(when)s.", when=_when(cycle.voting_ends_at)))
+        if round_ == 0 and cycle.voting_ends_at is not None
+        else ""
+    )
+    count = notify(waiting, subject=subject, body=body, link=f"/committee/cycles/{cycle.id}")
+    record_event("committee.reminded", actor=actor, obj=cycle, after={"round": round_})
+    return count
 
 
 def bulletin(cycle: Cycle, round_: int = 0) -> list[str]:
@@ -498,18 +628,118 @@ def compute(cycle: Cycle, round_: int = 0) -> tallying.TallyResult:
     )
 
 
+def _store_result(cycle: Cycle, round_: int, result: tallying.TallyResult, now: datetime) -> None:
+    db.session.add(
+        TallySnapshot(
+            cycle_id=cycle.id,
+            round=round_,
+            computed_at=now,
+            result=tallying.result_to_json(result),
+        )
+    )
+    db.session.flush()
+
+
+def final_result(cycle: Cycle, round_: int = 0) -> tallying.TallyResult | None:
+    """The tally of a closed round as computed at its close; None while it is open.
+
+    Cycles closed before snapshots existed have none: their ballots and recusals can no
+    longer change, so their tally is computed from them.
+    """
+    if round_ == 0:
+        closed = voting_closed(cycle)
+    else:
+        runoff = db.session.scalar(
+            sa.select(Runoff).where(Runoff.cycle_id == cycle.id, Runoff.round == round_)
+        )
+        closed = runoff is not None and runoff.closed_at is not None
+    if not closed:
+        return None
+    snapshot = db.session.scalar(
+        sa.select(TallySnapshot.result).where(
+            TallySnapshot.cycle_id == cycle.id, TallySnapshot.round == round_
+        )
+    )
+    return tallying.result_from_json(snapshot) if snapshot is not None else compute(cycle, round_)
+
+
+def _quorum_refusal(result: tallying.TallyResult) -> CommitteeError:
+    return CommitteeError(
+        _l(
+            "Quorum not met: %(cast)d ballots of %(roster)d members, %(needed)d needed.",
+            cast=result.ballots_cast,
+            roster=result.roster_size,
+            needed=result.quorum_needed,
+        )
+    )
+
+
+def close_voting(cycle: Cycle, *, actor, now: datetime | None = None) -> tallying.TallyResult:
+    """Close the main vote and compute its results once, from the final ballots.
+
+    Staff close it, or `honors schedule` at `voting_ends_at`; refused without quorum
+    (staff may then extend the voting window instead).
+    """
+    now = now or utcnow()
+    _lock(cycle)
+    if cycle.state is not CyclePhase.VOTING:
+        raise CommitteeError(_l("Voting is not open."))
+    if voting_closed(cycle):
+        raise CommitteeError(_l("Voting is already closed."))
+    result = compute(cycle)
+    if not result.quorum_met:
+        raise _quorum_refusal(result)
+    cycle.voting_closed_at = now
+    _store_result(cycle, 0, result, now)
+    record_event(
+        "committee.voting_closed",
+        actor=actor,
+        obj=cycle,
+        after={"ballots": result.ballots_cast, "roster": result.roster_size},
+    )
+    return result
+
+
+@on_schedule
+def close_due_votes(now: datetime, actor) -> list[str]:
+    """`honors schedule`: close the votes whose `voting_ends_at` has passed."""
+    due = db.session.scalars(
+        sa.select(Cycle)
+        .where(
+            Cycle.state == CyclePhase.VOTING,
+            Cycle.voting_closed_at.is_(None),
+            Cycle.voting_ends_at.is_not(None),
+            Cycle.voting_ends_at <= now,
+        )
+        .order_by(Cycle.id)
+    ).all()
+    lines = []
+    for cycle in due:
+        label = f"{cycle.program.code} {cycle.period}"
+        try:
+            close_voting(cycle, actor=actor, now=now)
+        except CommitteeError as refusal:
+            lines.append(f"voting not closed {label}: {refusal.message}")
+        else:
+            lines.append(f"voting closed {label}")
+    return lines
+
+
 @dataclass
 class Outcome:
     main: tallying.TallyResult
-    rounds: list[tuple[Runoff, tallying.TallyResult]]
+    rounds: list[tuple[Runoff, tallying.TallyResult | None]]  # None: the runoff is open
     winners: list[int]
     unresolved: list[int]  # still tied after every runoff and without a chair decision
     places_open: int
 
 
-def outcome(cycle: Cycle) -> Outcome:
-    """Main tally, then each runoff (and the chair's decision) for the places left."""
-    main = compute(cycle)
+def outcome(cycle: Cycle) -> Outcome | None:
+    """Main tally, then each runoff (and the chair's decision) for the places left; None
+    while the vote is open (nobody sees a figure per candidate before the close)."""
+    main = final_result(cycle)
+    if main is None:
+        return None
     winners = list(main.winners)
     unresolved, places = list(main.tied), main.places_left_for_tied
     rounds = []
@@ -517,12 +747,12 @@ def outcome(cycle: Cycle) -> Outcome:
         sa.select(Runoff).where(Runoff.cycle_id == cycle.id).order_by(Runoff.round)
     ).all()
     for runoff in runoffs:
-        result = compute(cycle, runoff.round)
+        result = final_result(cycle, runoff.round)
         rounds.append((runoff, result))
         if runoff.decided_ids is not None:
             winners += runoff.decided_ids
             unresolved, places = [], 0
-        elif runoff.closed_at is not None:
+        elif result is not None:
             winners += result.winners
             unresolved, places = list(result.tied), result.places_left_for_tied
         else:
@@ -530,12 +760,16 @@ def outcome(cycle: Cycle) -> Outcome:
     return Outcome(main, rounds, winners, unresolved, places)
 
 
-def open_runoff(cycle: Cycle, *, actor) -> Runoff:
-    """Staff open a runoff among the candidates tied at the cutoff."""
-    _refuse_unless_voting(cycle)
+def open_runoff(cycle: Cycle, *, actor, now: datetime | None = None) -> Runoff:
+    """Staff open a runoff among the candidates tied at the cutoff. A tie is known only
+    from the results: a main vote still open is closed first (with its checks)."""
+    now = now or utcnow()
+    _refuse_unless_vote_phase(cycle)
+    if not voting_closed(cycle):
+        close_voting(cycle, actor=actor, now=now)
     state = outcome(cycle)
-    if not state.main.quorum_met:
-        raise CommitteeError(_l("No quorum yet."))
+    if cycle.results_applied_at is not None:
+        raise CommitteeError(_l("The results have already been applied."))
     last = current_runoff(cycle)
     if last is not None and last.closed_at is None:
         raise CommitteeError(_l("A runoff is already open."))
@@ -546,6 +780,7 @@ def open_runoff(cycle: Cycle, *, actor) -> Runoff:
         round=(last.round + 1) if last else 1,
         places=state.places_open,
         nomination_ids=sorted(state.unresolved),
+        opened_at=now,
     )
     db.session.add(runoff)
     db.session.flush()
@@ -559,22 +794,16 @@ def open_runoff(cycle: Cycle, *, actor) -> Runoff:
 
 
 def close_runoff(cycle: Cycle, *, actor, now: datetime | None = None) -> Runoff:
-    _refuse_unless_voting(cycle)
+    _refuse_unless_vote_phase(_lock(cycle))
     runoff = current_runoff(cycle)
     if runoff is None or runoff.closed_at is not None:
         raise CommitteeError(_l("No runoff is open."))
+    now = now or utcnow()
     result = compute(cycle, runoff.round)
     if not result.quorum_met:
-        raise CommitteeError(
-            _l(
-                "Quorum not met: %(cast)d ballots of %(roster)d members, %(needed)d needed.",
-                cast=result.ballots_cast,
-                roster=result.roster_size,
-                needed=result.quorum_needed,
-            )
-        )
-    runoff.closed_at = now or utcnow()
-    db.session.flush()
+        raise _quorum_refusal(result)
+    runoff.closed_at = now
+    _store_result(cycle, runoff.round, result, now)
     record_event(
         "committee.runoff_closed",
         actor=actor,
@@ -586,10 +815,15 @@ def close_runoff(cycle: Cycle, *, actor, now: datetime | None = None) -> Runoff:
 
 def record_chair_decision(cycle: Cycle, chosen: list[int], *, reason: str, actor) -> None:
     """The chair settles a tie that a runoff did not break (reason required)."""
-    _refuse_unless_voting(cycle)
+    _refuse_unless_vote_phase(cycle)
     runoff = current_runoff(cycle)
     state = outcome(cycle)
-    if runoff is None or runoff.closed_at is None or runoff.decided_ids is not None:
+    if (
+        state is None
+        or runoff is None
+        or runoff.closed_at is None
+        or runoff.decided_ids is not None
+    ):
         raise CommitteeError(_l("There is no closed runoff awaiting the chair's decision."))
     if not state.unresolved:
         raise CommitteeError(_l("There is no tie to settle."))
@@ -613,22 +847,19 @@ def record_chair_decision(cycle: Cycle, chosen: list[int], *, reason: str, actor
 
 
 def apply_results(cycle: Cycle, *, actor, now: datetime | None = None) -> list[int]:
-    """Winners → selected, the other shortlisted → not selected; requires quorum, no tie."""
+    """Winners → selected, the other shortlisted → not selected; requires quorum, no tie.
+
+    Applying ends the vote: a vote still open is closed first (with its checks)."""
+    now = now or utcnow()
     if cycle.state is not CyclePhase.VOTING:
         raise CommitteeError(_l("Voting is not open."))
     if cycle.results_applied_at is not None:
         raise CommitteeError(_l("The results have already been applied."))
+    if not voting_closed(cycle):
+        close_voting(cycle, actor=actor, now=now)
     state = outcome(cycle)
-    main = state.main
-    if not main.quorum_met:
-        raise CommitteeError(
-            _l(
-                "Quorum not met: %(cast)d ballots of %(roster)d members, %(needed)d needed.",
-                cast=main.ballots_cast,
-                roster=main.roster_size,
-                needed=main.quorum_needed,
-            )
-        )
+    if not state.main.quorum_met:
+        raise _quorum_refusal(state.main)
     if state.unresolved:
         raise CommitteeError(
             _l(
@@ -645,7 +876,7 @@ def apply_results(cycle: Cycle, *, actor, now: datetime | None = None) -> list[i
             NominationState.SELECTED if nomination.id in winners else NominationState.NOT_SELECTED
         )
         transition_nomination(nomination, target, actor=actor, actor_kind=Actor.SYSTEM)
-    cycle.results_applied_at = now or utcnow()
+    cycle.results_applied_at = now
     db.session.flush()
     record_event(
         "committee.results_applied", actor=actor, obj=cycle, after={"winners": sorted(winners)}
@@ -656,13 +887,13 @@ def apply_results(cycle: Cycle, *, actor, now: datetime | None = None) -> list[i
 @precondition(CyclePhase.NOTICE)
 def _results_applied(cycle: Cycle, now: datetime) -> object | None:
     if cycle.results_applied_at is None:
-        main = compute(cycle)
-        if not main.quorum_met:
+        count = turnout(cycle)
+        if count.voted < count.quorum_needed:
             return _l(
                 "Quorum not met: %(cast)d ballots of %(roster)d members, %(needed)d needed.",
-                cast=main.ballots_cast,
-                roster=main.roster_size,
-                needed=main.quorum_needed,
+                cast=count.voted,
+                roster=count.roster_size,
+                needed=count.quorum_needed,
             )
         return _l("Apply the committee's results first.")
     return None

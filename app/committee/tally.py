@@ -1,4 +1,4 @@
-"""The tally (SPEC §6): a pure function from ballots to a ranking, recomputed on demand.
+"""The tally (SPEC §6): a pure function from ballots to a ranking, computed when a round closes.
 
 Exact arithmetic (Fraction) throughout, so ties are real ties and thresholds are exact:
 "more than half" means approvals * 2 > eligible ballots, never a rounded float.
@@ -273,3 +273,63 @@ def _seatable(group: list[Candidate], per_category: dict[int, int]) -> int:
     for candidate in group:
         counts[candidate.category_id] = counts.get(candidate.category_id, 0) + 1
     return sum(min(n, per_category[cat]) if cat in per_category else n for cat, n in counts.items())
+
+
+def _fraction(value: str | None) -> Fraction | None:
+    return None if value is None else Fraction(value)
+
+
+def result_to_json(result: TallyResult) -> dict:
+    """A result as JSON (exact fractions as "n/d" strings) for the snapshot taken at close."""
+    return {
+        "roster_size": result.roster_size,
+        "ballots_cast": result.ballots_cast,
+        "quorum_needed": result.quorum_needed,
+        "quorum_met": result.quorum_met,
+        "places_left_for_tied": result.places_left_for_tied,
+        "rows": [
+            {
+                "candidate_id": row.candidate_id,
+                "category_id": row.category_id,
+                "approvals": row.approvals,
+                "mean_score": None if row.mean_score is None else str(row.mean_score),
+                "eligible_ballots": row.eligible_ballots,
+                "recusals": row.recusals,
+                "committee_share": str(row.committee_share),
+                "public_share": str(row.public_share),
+                "combined": str(row.combined),
+                "above_threshold": row.above_threshold,
+                "rank": row.rank,
+                "outcome": row.outcome.value,
+            }
+            for row in result.rows
+        ],
+    }
+
+
+def result_from_json(data: Mapping) -> TallyResult:
+    """The inverse of `result_to_json`: the same result, exactly."""
+    return TallyResult(
+        roster_size=data["roster_size"],
+        ballots_cast=data["ballots_cast"],
+        quorum_needed=data["quorum_needed"],
+        quorum_met=data["quorum_met"],
+        places_left_for_tied=data["places_left_for_tied"],
+        rows=[
+            Row(
+                candidate_id=row["candidate_id"],
+                category_id=row["category_id"],
+                approvals=row["approvals"],
+                mean_score=_fraction(row["mean_score"]),
+                eligible_ballots=row["eligible_ballots"],
+                recusals=row["recusals"],
+                committee_share=Fraction(row["committee_share"]),
+                public_share=Fraction(row["public_share"]),
+                combined=Fraction(row["combined"]),
+                above_threshold=row["above_threshold"],
+                rank=row["rank"],
+                outcome=Outcome(row["outcome"]),
+            )
+            for row in data["rows"]
+        ],
+    )

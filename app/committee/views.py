@@ -28,11 +28,13 @@ from app.accounts.models import Role, User, UserRole
 from app.accounts.permissions import can_use_staff_area, can_vote
 from app.committee import exports, services
 from app.committee.models import CommitteeMember, ConflictStatus
-from app.committee.permissions import can_see_results
+from app.committee.permissions import can_read_ballot, can_see_results
 from app.committee.tally import Outcome
 from app.core.files import send_image
 from app.core.forms import EmptyForm
 from app.core.guards import require
+from app.db_types import utcnow
+from app.exceptions import WindowClosedError
 from app.extensions import db
 from app.nominations.models import Nomination, NominationPhoto
 from app.programs.models import BallotRule, Cycle
@@ -104,13 +106,16 @@ def ballot(cycle_id: int):
         try:
             receipt = _submit_with_retry(cycle.id, member.id, typed)
         except services.CommitteeError as problem:
+            if isinstance(problem, WindowClosedError):
+                raise  # the polite page naming the date
             db.session.rollback()
             error = str(problem.message)
         else:
             flash(_("Ballot saved. Your receipt code: %(code)s", code=receipt), "success")
             return redirect(url_for("committee.ballot", cycle_id=cycle.id))
     mine = services.my_ballot(cycle, member, round_)
-    current = typed or _from_ballot(mine)
+    hidden = mine is not None and not can_read_ballot(current_user, mine)
+    current = typed or (services.BallotInput() if hidden else _from_ballot(mine))
     return render_template(
         "committee/ballot.html",
         cycle=cycle,
@@ -122,6 +127,8 @@ def ballot(cycle_id: int):
         error=error,
         current=current,
         mine=mine,
+        hidden=hidden,
+        accepting=services.ballots_open(cycle, utcnow()),
         criteria=cycle.program.score_criteria
         or [{"code": "overall", "name_zh": "综合评分", "name_en": "Overall", "weight": 1}],
         score_rule=not round_ and cycle.program.ballot_rule is BallotRule.SCORE,
@@ -184,6 +191,8 @@ def conflict(cycle_id: int, nomination_id: int):
         else:
             services.declare_conflict(member, nomination, reason=reason)
     except services.CommitteeError as problem:
+        if isinstance(problem, WindowClosedError):
+            raise  # recusals are frozen at the close: the polite page naming the date
         db.session.rollback()
         flash(str(problem.message), "error")
     else:
@@ -238,16 +247,18 @@ def _names(cycle: Cycle) -> dict[int, str]:
 
 
 def _results_page(cycle: Cycle, template: str, **extra):
+    """Before the close: the turnout count only. After it: the results computed then."""
     state = services.outcome(cycle)
-    nominations = {n.id: n for n in services.candidates(cycle)}
+    count = services.turnout(cycle, services.open_round(cycle))
     return render_template(
         template,
         cycle=cycle,
         outcome=state,
-        nominations=nominations,
-        turnout=services.turnout(cycle, services.open_round(cycle)),
+        nominations={n.id: n for n in services.candidates(cycle)} if state else {},
+        turnout=count,
         recusal_count=len(services.recusals(cycle)),
-        roster_size=state.main.roster_size,
+        roster_size=count.roster_size,
+        accepting=services.ballots_open(cycle, utcnow()),
         form=EmptyForm(),
         **extra,
     )
@@ -308,7 +319,7 @@ def manage(cycle_id: int):
         cycle=cycle,
         members=members,
         available=available,
-        turnout=dict((m.id, voted) for m, voted in services.turnout(cycle)),
+        turnout=services.turnout(cycle),
         form=EmptyForm(),
     )
 
@@ -340,6 +351,8 @@ def results(cycle_id: int):
     if request.method == "POST" and EmptyForm().validate_on_submit():
         action = request.form.get("action")
         handlers = {
+            "close": lambda: services.close_voting(cycle, actor=current_user),
+            "remind": lambda: services.remind_non_voters(cycle, actor=current_user),
             "apply": lambda: services.apply_results(cycle, actor=current_user),
             "runoff": lambda: services.open_runoff(cycle, actor=current_user),
             "close_runoff": lambda: services.close_runoff(cycle, actor=current_user),
@@ -347,13 +360,16 @@ def results(cycle_id: int):
         try:
             if action not in handlers:
                 raise services.CommitteeError(_l("Unknown action."))
-            handlers[action]()
+            done = handlers[action]()
         except services.CommitteeError as problem:
             db.session.rollback()
             flash(str(problem.message), "error")
         else:
             db.session.commit()
-            flash(_("Done."), "success")
+            if action == "remind":
+                flash(_("Reminder sent to %(n)d members.", n=done), "success")
+            else:
+                flash(_("Done."), "success")
         return redirect(url_for("committee_admin.results", cycle_id=cycle.id))
     return _results_page(cycle, "committee/results.html", chair=False)
 
@@ -361,7 +377,11 @@ def results(cycle_id: int):
 @admin_bp.get("/cycles/<int:cycle_id>/results.xlsx")
 def results_export(cycle_id: int):
     cycle = db.get_or_404(Cycle, cycle_id)
-    data = exports.results_workbook(cycle, services.outcome(cycle), _names(cycle), OUTCOME_LABELS)
+    state = services.outcome(cycle)
+    if state is None:
+        flash(_("The results can be exported once the vote is closed."), "error")
+        return redirect(url_for("committee_admin.results", cycle_id=cycle.id))
+    data = exports.results_workbook(cycle, state, _names(cycle), OUTCOME_LABELS)
     response = send_file(
         io.BytesIO(data),
         as_attachment=True,

@@ -377,7 +377,7 @@ def load_committees(created: dict[str, int], *, now: datetime, receipt_secret: s
             )
             created["ballots"] += 1
         if cycle.state is not CyclePhase.VOTING:
-            cycle.results_applied_at = now - timedelta(days=1)
+            cycle.voting_closed_at = cycle.results_applied_at = now - timedelta(days=1)
     db.session.flush()
 
 

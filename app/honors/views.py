@@ -79,7 +79,7 @@ def transparency(program_code: str, period: str):
         .unique()
         .all()
     )
-    main = committee.compute(cycle)
+    main = committee.final_result(cycle)  # computed when the vote closed
     runoffs = db.session.scalars(
         sa.select(Runoff).where(Runoff.cycle_id == cycle.id).order_by(Runoff.round)
     ).all()

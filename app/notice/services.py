@@ -124,9 +124,11 @@ def file_objection(
 
 
 def next_ranked(cycle: Cycle) -> Nomination | None:
-    """The best not-selected candidate above threshold (in the committee's ranking)."""
-    main = committee.compute(cycle)  # recomputed without the withdrawn candidate
-    for row in main.rows:
+    """The best not-selected candidate above threshold, in the committee's ranking as
+    computed when the vote closed (nothing after the close, a late recusal or a withdrawn
+    candidate, changes it)."""
+    main = committee.final_result(cycle)
+    for row in main.rows if main is not None else []:
         if not row.above_threshold:
             continue
         nomination = db.session.get(Nomination, row.candidate_id)

@@ -10,7 +10,7 @@ import click
 from app.cli import honors_cli
 from app.db_types import utcnow
 from app.extensions import db
-from app.programs.services import advance_cycles, schedule_cycles
+from app.programs.services import advance_cycles, run_scheduled, schedule_cycles
 
 
 @honors_cli.command("schedule")
@@ -41,3 +41,7 @@ def schedule_command(until, today, now) -> None:
         else:
             click.echo(f"moved {name} {move.source} → {move.target}")
     click.echo(f"{sum(not m.problems for m in moves)} cycle(s) moved")
+    done = run_scheduled(now=now.replace(tzinfo=UTC) if now else utcnow())
+    db.session.commit()
+    for line in done:
+        click.echo(line)

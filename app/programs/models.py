@@ -172,6 +172,9 @@ class Cycle(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when voting opens: the roster and the candidate list cannot change afterwards.
     committee_frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the committee's main vote closed (staff, or `honors schedule` at voting_ends_at):
+    # no ballot or recusal counts after it, and the results are computed then, once.
+    voting_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the committee's results were applied (winners selected).
     results_applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[created_at]

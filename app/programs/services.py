@@ -83,6 +83,23 @@ def require_phase(cycle: Cycle, phases: frozenset[CyclePhase], error: type[Refus
         )
 
 
+# Work `honors schedule` does when a later domain's date arrives (e.g. the committee closes
+# voting at `voting_ends_at`). A task takes (now, actor), writes through its own services
+# and returns one line per thing done, for the command's output.
+ScheduledTask = Callable[[datetime, object], list[str]]
+_SCHEDULED: list[ScheduledTask] = []
+
+
+def on_schedule(task: ScheduledTask) -> ScheduledTask:
+    _SCHEDULED.append(task)
+    return task
+
+
+def run_scheduled(*, now: datetime, actor=None) -> list[str]:
+    """Run every registered dated task; flushes, the caller commits."""
+    return [line for task in _SCHEDULED for line in task(now, actor)]
+
+
 class CycleDatesError(RefusedError):
     """A refused date change; the message is shown next to the date field `field`."""
 

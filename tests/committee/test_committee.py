@@ -186,7 +186,7 @@ def test_full_committee_to_applied_results_through_the_web(app, voting):
     choices = [(a, b), (a, b), (a, b), (a, b), (a, b), (a, c), (a, d)]
     staff = _client(app, voting.staff_username)
     token = csrf_token(staff, f"/staff/cycles/{voting.cycle_id}/results")
-    # Without quorum the vote cannot close: the figures are shown.
+    # Without quorum the vote cannot close: the refusal gives the turnout count.
     _everyone_votes(app, voting, choices[:4])
     staff.post(
         f"/staff/cycles/{voting.cycle_id}/results", data={"csrf_token": token, "action": "apply"}
@@ -202,7 +202,12 @@ def test_full_committee_to_applied_results_through_the_web(app, voting):
     for username, chosen in zip(voting.member_usernames[4:], choices[4:], strict=True):
         _vote(_client(app, username), voting.cycle_id, *chosen)
     results = staff.get(f"/staff/cycles/{voting.cycle_id}/results").get_data(as_text=True)
-    assert "候选人0" in results and "7" in results
+    assert "候选人0" not in results  # no figure per candidate before the close
+    staff.post(
+        f"/staff/cycles/{voting.cycle_id}/results", data={"csrf_token": token, "action": "close"}
+    )
+    results = staff.get(f"/staff/cycles/{voting.cycle_id}/results").get_data(as_text=True)
+    assert "候选人0" in results and "<td>7</td>" in results
     staff.post(
         f"/staff/cycles/{voting.cycle_id}/results", data={"csrf_token": token, "action": "apply"}
     )
@@ -236,11 +241,16 @@ def test_tie_runoff_then_chair_decision(app):
     # b and c are tied for the one place left.
     _everyone_votes(app, setup, [(a, b), (a, b), (a, c), (a, c), (b, c)])
     with app.app_context():
+        assert services.outcome(db.session.get(Cycle, setup.cycle_id)) is None
+    staff = _client(app, setup.staff_username)
+    token = csrf_token(staff, f"/staff/cycles/{setup.cycle_id}/results")
+    staff.post(
+        f"/staff/cycles/{setup.cycle_id}/results", data={"csrf_token": token, "action": "close"}
+    )
+    with app.app_context():
         outcome = services.outcome(db.session.get(Cycle, setup.cycle_id))
         assert outcome.winners == [a] and sorted(outcome.unresolved) == [b, c]
         assert outcome.places_open == 1
-    staff = _client(app, setup.staff_username)
-    token = csrf_token(staff, f"/staff/cycles/{setup.cycle_id}/results")
     staff.post(
         f"/staff/cycles/{setup.cycle_id}/results", data={"csrf_token": token, "action": "apply"}
     )

@@ -202,3 +202,30 @@ def test_integer_weighted_mean_equals_the_fraction_definition():
         ]
         expected = sum((_weighted_mean(s, criteria) for s in sheets), Fraction(0)) / len(sheets)
         assert _mean_mark(sheets, criteria, _integer_weights(criteria)) == expected
+
+
+def test_snapshot_json_round_trip_is_exact():
+    import json
+
+    from app.committee.tally import result_from_json, result_to_json
+
+    score = Settings(rule=Rule.SCORE, quota=1, public_weight=F(1, 3), min_mean_score=F(6))
+    ballots = [
+        Ballot(1, scores={1: {"overall": 7}, 2: {"overall": 6}}),
+        Ballot(2, scores={1: {"overall": 8}}),
+        Ballot(3, scores={1: {"overall": 9}, 2: {"overall": 5}}),
+    ]
+    result = tally(
+        [Candidate(1, likes=3), Candidate(2, likes=7), Candidate(3)],
+        ballots,
+        roster_size=3,
+        settings=score,
+    )
+    approval = tally(
+        [Candidate(1), Candidate(2)], [approvals(1, 1), approvals(2, 1, 2)], roster_size=3
+    )
+    for original in (result, approval):
+        stored = json.loads(json.dumps(result_to_json(original)))  # as the JSON column keeps it
+        assert result_from_json(stored) == original
+    assert [r.mean_score for r in result.rows] == [F(8), F(11, 2), F(0)]
+    assert [r.mean_score for r in approval.rows] == [None, None]
