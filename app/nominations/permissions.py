@@ -6,7 +6,7 @@ from typing import Any
 
 from app.accounts.models import Role
 from app.accounts.permissions import can_nominate, can_use_staff_area
-from app.nominations.workflow import EDITABLE
+from app.nominations.workflow import EDITABLE, REGISTRY_LINKABLE
 
 
 def _own_org(user: Any, nomination: Any) -> bool:
@@ -31,6 +31,11 @@ def can_withdraw_nomination(user: Any, nomination: Any) -> bool:
 
 def can_vet(user: Any) -> bool:
     return can_use_staff_area(user)
+
+
+def can_link_registry_record(user: Any, nomination: Any) -> bool:
+    """Only staff say which registry record a candidate is; the nominator may only hint."""
+    return can_vet(user) and nomination.state in REGISTRY_LINKABLE
 
 
 def can_export_id_numbers(user: Any) -> bool:
