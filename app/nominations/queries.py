@@ -42,6 +42,7 @@ def full(nomination_id: int) -> Nomination | None:
             joinedload(Nomination.location),
             joinedload(Nomination.district),
             joinedload(Nomination.honoree),
+            joinedload(Nomination.suggested_honoree),
             selectinload(Nomination.members),
             selectinload(Nomination.photos),
             selectinload(Nomination.attachments),
