@@ -34,6 +34,12 @@ def public_honor_filter() -> sa.ColumnElement[bool]:
     )
 
 
+def publicly_listed() -> sa.ColumnElement[bool]:
+    """Registry records the public roll shows: at least one honor passing the rule above
+    (revoked, embargoed and consent-withdrawn records are not listed)."""
+    return sa.exists().where(Honor.honoree_id == Honoree.id, public_honor_filter())
+
+
 @dataclass(frozen=True)
 class HeadlineFigures:
     national_models: int

@@ -1,7 +1,8 @@
 """Registry use cases: publication of a cycle, revocation, consent withdrawal.
 
 Publication is the only path from a nomination to an honor: the honoree's registry record
-is found (linked record, same ID number) or created, and the honor is attached to it.
+is found (the record staff linked in vetting, or the one with the same ID number) or
+created, and the honor is attached to it. An existing record keeps its identity.
 """
 
 from __future__ import annotations
@@ -27,7 +28,11 @@ from app.honors.models import (
     PublicDataVersion,
 )
 from app.nominations.models import Nomination, PhotoKind
-from app.nominations.services import transition_nomination
+from app.nominations.services import (
+    registry_link_problem,
+    registry_record_by_id_number,
+    transition_nomination,
+)
 from app.nominations.workflow import Actor, NominationState
 from app.programs.models import Cycle
 from app.programs.services import period_containing, transition_cycle
@@ -47,15 +52,23 @@ def _period_bounds(cycle: Cycle) -> tuple[date, date]:
 
 
 def _registry_record(nomination: Nomination) -> Honoree:
-    """The honoree this nomination is about: linked, same ID number, or a new record."""
-    if nomination.honoree is not None:
-        return nomination.honoree
-    if nomination.id_number_hash:
-        found = db.session.scalar(
-            sa.select(Honoree).where(Honoree.id_number_hash == nomination.id_number_hash)
+    """The honoree this nomination is about: the record staff linked in vetting, the record
+    with the same ID number, or a new record. A link contradicted by the ID numbers stops
+    the publication rather than credit a record with another person's honor."""
+    linked = nomination.honoree or registry_record_by_id_number(nomination)
+    problem = registry_link_problem(nomination, linked)
+    if problem is not None:
+        raise PublicationError(
+            _l(
+                "Nomination No. %(id)d (%(name)s): %(problem)s Decide its registry record "
+                "in vetting first.",
+                id=nomination.id,
+                name=nomination.name,
+                problem=problem,
+            )
         )
-        if found is not None:
-            return found
+    if linked is not None:
+        return linked
     honoree = Honoree(
         slug=f"h-{nomination.cycle.reference_date:%Y%m}-{secrets.token_hex(3)}",
         kind=nomination.kind,
@@ -66,9 +79,15 @@ def _registry_record(nomination: Nomination) -> Honoree:
 
 
 def _copy(nomination: Nomination, honoree: Honoree) -> None:
-    """The nomination's public story and the (still encrypted) contact data join the record."""
+    """The nomination's public story and the (still encrypted) contact data join the record.
+
+    Who the record is (name, gender, birth date, ID number) is written only into a new
+    record or an empty field: earlier honors stay credited to the person they were for.
+    """
     individual = nomination.kind is HonoreeKind.INDIVIDUAL
-    honoree.name = nomination.name
+    new = not sa.inspect(honoree).persistent
+    if new:
+        honoree.name = nomination.name
     honoree.unit, honoree.post = nomination.unit or nomination.school, nomination.post
     honoree.organisation_id = nomination.location_id
     honoree.district_id = nomination.district_id
@@ -78,13 +97,22 @@ def _copy(nomination: Nomination, honoree: Honoree) -> None:
     honoree.consent_collected_by = nomination.consent_collected_by
     honoree.consent_at = nomination.consent_date
     if individual:
-        honoree.gender, honoree.birth_date = nomination.gender, nomination.birth_date
-        honoree.birth_year = nomination.birth_date.year if nomination.birth_date else None
+        birth = nomination.birth_date
+        if new or (
+            birth is not None
+            and honoree.birth_date is None
+            and honoree.birth_year in (None, birth.year)
+        ):
+            honoree.birth_date = birth
+            honoree.birth_year = birth.year if birth else None
+        if new or honoree.gender is None:
+            honoree.gender = nomination.gender
         honoree.ethnicity = nomination.ethnicity
         honoree.political_status = nomination.political_status
         honoree.education = nomination.education
-        honoree.id_number_enc = nomination.id_number_enc or honoree.id_number_enc
-        honoree.id_number_hash = nomination.id_number_hash or honoree.id_number_hash
+        if not honoree.id_number_hash:  # a differing one was refused by _registry_record
+            honoree.id_number_enc = nomination.id_number_enc
+            honoree.id_number_hash = nomination.id_number_hash
         honoree.phone_enc = nomination.phone_enc or honoree.phone_enc
         honoree.address_enc = nomination.address_enc or honoree.address_enc
     else:

@@ -76,8 +76,9 @@ class NominationForm(BaseForm):
         _l("Channel"),
         choices=[SelectChoice(c.value, CHANNEL_LABELS[c]) for c in NOMINATOR_CHANNELS],
     )
-    honoree_slug = StringField(
-        _l("Registry number (if already in the registry)"), validators=[Optional(), Length(max=80)]
+    suggested_slug = StringField(
+        _l("Same person as a registry record? (its number)"),
+        validators=[Optional(), Length(max=80)],
     )
     name = StringField(_l("Name (or group name)"), validators=[Optional(), Length(max=100)])
     gender = SelectField(
@@ -166,6 +167,12 @@ class CheckForm(BaseForm):
 
 class NoteForm(BaseForm):
     body = TextAreaField(_l("Internal note"), validators=[DataRequired(), Length(max=2000)])
+
+
+class RegistryLinkForm(BaseForm):
+    """Staff decision: the candidate is this registry record (empty: a new record)."""
+
+    honoree_id = StringField(validators=[Optional(), Length(max=9)])
 
 
 class PreviewForm(BaseForm):

@@ -62,8 +62,14 @@ class Nomination(db.Model):
         enum_type(NominationState, "state"), default=NominationState.DRAFT, index=True
     )
     kind: Mapped[HonoreeKind] = mapped_column(enum_type(HonoreeKind, "kind"))
+    # The registry record this candidate is: set only by an ID-number match or a staff
+    # decision in vetting, never by the nominator (see services.link_registry_record).
     honoree_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("honorees.id", ondelete="RESTRICT"), index=True
+    )
+    # The nominator's hint "this is registry record X": shown to staff, it links nothing.
+    suggested_honoree_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("honorees.id", ondelete="SET NULL")
     )
 
     # The candidate as the nominator describes them (copied into the registry on publication).
@@ -115,7 +121,8 @@ class Nomination(db.Model):
     organisation: Mapped[Organisation] = relationship(foreign_keys=[organisation_id])
     location: Mapped[Organisation | None] = relationship(foreign_keys=[location_id])
     district: Mapped[Organisation | None] = relationship(foreign_keys=[district_id])
-    honoree: Mapped[Honoree | None] = relationship()
+    honoree: Mapped[Honoree | None] = relationship(foreign_keys=[honoree_id])
+    suggested_honoree: Mapped[Honoree | None] = relationship(foreign_keys=[suggested_honoree_id])
     members: Mapped[list[NominationMember]] = relationship(
         cascade="all, delete-orphan", order_by="NominationMember.sort_order"
     )

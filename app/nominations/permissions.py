@@ -10,6 +10,7 @@ from app.nominations.workflow import (
     CHECKLIST_PHASES,
     CHECKLIST_STATES,
     EDITABLE,
+    REGISTRY_LINKABLE,
     STAFF_DECISIONS,
     NominationState,
 )
@@ -52,6 +53,11 @@ def can_record_check(user: Any, nomination: Any) -> bool:
         and nomination.state in CHECKLIST_STATES
         and nomination.cycle.state in CHECKLIST_PHASES
     )
+
+
+def can_link_registry_record(user: Any, nomination: Any) -> bool:
+    """Only staff say which registry record a candidate is; the nominator may only hint."""
+    return can_vet(user) and nomination.state in REGISTRY_LINKABLE
 
 
 def can_export_id_numbers(user: Any) -> bool:

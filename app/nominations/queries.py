@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.db_types import like_pattern
 from app.extensions import db
-from app.honors.models import Honoree
+from app.honors.models import Honor, Honoree, HonoreeKind
+from app.honors.queries import publicly_listed
 from app.nominations.models import Channel, Nomination
 from app.nominations.workflow import NominationState
 from app.orgs.models import Organisation, OrgKind
@@ -41,6 +42,7 @@ def full(nomination_id: int) -> Nomination | None:
             joinedload(Nomination.location),
             joinedload(Nomination.district),
             joinedload(Nomination.honoree),
+            joinedload(Nomination.suggested_honoree),
             selectinload(Nomination.members),
             selectinload(Nomination.photos),
             selectinload(Nomination.attachments),
@@ -98,7 +100,7 @@ def place_choices() -> list[tuple[int, str]]:
 
 
 def search_registry(term: str, limit: int = 20) -> list[Honoree]:
-    """Registry records by name or number (public fields only are used by callers)."""
+    """Records on the public roll by name or number (callers show public fields only)."""
     term = term.strip()[:50]
     if not term:
         return []
@@ -106,11 +108,68 @@ def search_registry(term: str, limit: int = 20) -> list[Honoree]:
     stmt = (
         sa.select(Honoree)
         .options(joinedload(Honoree.district))
-        .where(sa.or_(Honoree.name.like(pattern, escape="\\"), Honoree.slug == term))
-        .order_by(Honoree.name)
+        .where(
+            sa.or_(Honoree.name.like(pattern, escape="\\"), Honoree.slug == term),
+            publicly_listed(),
+        )
+        .order_by(Honoree.name, Honoree.id)
         .limit(limit)
     )
     return list(db.session.scalars(stmt))
+
+
+@dataclass
+class RegistryCandidate:
+    """A registry record staff may compare with a nomination, and why it is shown."""
+
+    honoree: Honoree
+    reasons: list[str] = field(default_factory=list)
+
+
+def registry_candidates(nomination: Nomination, compare_slug: str = "") -> list[RegistryCandidate]:
+    """Records that may be this candidate, for the side-by-side view in vetting: the linked
+    one, the one with the same ID number, the nominator's hint, namesakes (born the same
+    day, for a person) and a record staff typed in (`compare_slug`); the linked one first."""
+    compare_slug = compare_slug.strip()[:80]
+    namesake = sa.and_(Honoree.name == nomination.name, Honoree.kind == nomination.kind)
+    if nomination.kind is HonoreeKind.INDIVIDUAL:
+        namesake = sa.and_(namesake, Honoree.birth_date == nomination.birth_date)
+    clauses = [
+        Honoree.id == nomination.honoree_id if nomination.honoree_id else None,
+        Honoree.id_number_hash == nomination.id_number_hash if nomination.id_number_hash else None,
+        Honoree.id == nomination.suggested_honoree_id if nomination.suggested_honoree_id else None,
+        namesake if nomination.name else None,
+        Honoree.slug == compare_slug if compare_slug else None,
+    ]
+    clauses = [clause for clause in clauses if clause is not None]
+    if not clauses:
+        return []
+    records = db.session.scalars(
+        sa.select(Honoree)
+        .where(sa.or_(*clauses))
+        .options(
+            joinedload(Honoree.district),
+            selectinload(Honoree.honors).joinedload(Honor.program),
+        )
+        .order_by(Honoree.id)
+        .limit(20)
+    ).unique()
+    candidates = [RegistryCandidate(r, _reasons(r, nomination, compare_slug)) for r in records]
+    return sorted(candidates, key=lambda c: "linked" not in c.reasons)
+
+
+def _reasons(record: Honoree, nomination: Nomination, compare_slug: str) -> list[str]:
+    same_id = bool(nomination.id_number_hash) and (
+        record.id_number_hash == nomination.id_number_hash
+    )
+    checks = [
+        ("linked", record.id == nomination.honoree_id),
+        ("id_number", same_id),
+        ("suggested", record.id == nomination.suggested_honoree_id),
+        ("namesake", record.name == nomination.name),
+        ("compare", bool(compare_slug) and record.slug == compare_slug),
+    ]
+    return [reason for reason, ok in checks if ok]
 
 
 def nomination_counts(cycle_ids: list[int]) -> dict[int, dict[str, int]]:

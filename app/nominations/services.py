@@ -18,6 +18,7 @@ from app.db_types import utcnow
 from app.exceptions import RefusedError, WindowClosedError
 from app.extensions import db
 from app.honors.models import Gender, Honor, Honoree, HonoreeKind, HonorStatus
+from app.honors.queries import publicly_listed
 from app.nominations import uploads
 from app.nominations.models import (
     Channel,
@@ -36,6 +37,7 @@ from app.nominations.workflow import (
     ACTIVE,
     CHECKLIST_PHASES,
     CHECKLIST_STATES,
+    REGISTRY_LINKABLE,
     SHORTLIST_PHASES,
     STAFF_DECISIONS,
     Actor,
@@ -90,7 +92,8 @@ class CandidateData:
     address: str | None = None
     phone: str | None = None
     id_number: str | None = None
-    honoree_slug: str | None = None
+    # The nominator's hint "same person as registry record X": never a link (staff decide).
+    suggested_slug: str | None = None
     members: list[tuple[str, str | None]] = field(default_factory=list)
     recommender_name: str | None = None
     headline: str = ""
@@ -167,6 +170,7 @@ def _category_of(program: Program, category_id: int) -> Category:
 
 def save_draft(nomination: Nomination, data: CandidateData, *, actor) -> None:
     """Store the typed data; checks formats, not completeness (drafts may be partial)."""
+    identity_before = _identity(nomination)
     _category_of(nomination.cycle.program, data.category_id)
     nomination.category_id = data.category_id
     nomination.kind = data.kind
@@ -186,17 +190,7 @@ def save_draft(nomination: Nomination, data: CandidateData, *, actor) -> None:
             )
         id_value = parsed.value
         data.birth_date = data.birth_date or parsed.birth_date
-    if data.honoree_slug:
-        honoree = db.session.scalar(sa.select(Honoree).where(Honoree.slug == data.honoree_slug))
-        if honoree is None:
-            raise NominationError(_l("No registry record has this number."), "honoree_slug")
-        if honoree.kind is not data.kind:
-            raise NominationError(
-                _l("That registry record is of the other kind (person/group)."), "honoree_slug"
-            )
-        nomination.honoree = honoree
-    else:
-        nomination.honoree = None
+    nomination.suggested_honoree = _suggested_record(nomination, data)
     location = db.session.get(Organisation, data.location_id) if data.location_id else None
     if data.location_id and (location is None or location.kind not in PLACE_KINDS):
         raise NominationError(_l("Choose a district, township or community."), "location_id")
@@ -240,6 +234,114 @@ def save_draft(nomination: Nomination, data: CandidateData, *, actor) -> None:
         else []
     )
     db.session.flush()
+    if nomination.honoree is not None and _identity(nomination) != identity_before:
+        # Staff linked the person as they were described then; a new description needs
+        # a new decision (publication would otherwise credit the record with someone else).
+        _set_registry_link(
+            nomination,
+            None,
+            actor=actor,
+            reason=str(_l("The candidate's name, birth date or ID number changed.")),
+        )
+
+
+def _identity(nomination: Nomination) -> tuple:
+    """What says who the candidate is (a registry link was decided on these)."""
+    return (nomination.kind, nomination.name, nomination.birth_date, nomination.id_number_hash)
+
+
+def _suggested_record(nomination: Nomination, data: CandidateData) -> Honoree | None:
+    """The nominator's hint, checked against what the public roll shows (no other record
+    can be named, so the field reveals nothing the roll does not)."""
+    slug = (data.suggested_slug or "").strip()[:80]
+    if not slug:
+        return None
+    current = nomination.suggested_honoree
+    if current is not None and current.slug == slug:
+        return current  # an earlier hint stays, even if its record has left the roll since
+    honoree = db.session.scalar(sa.select(Honoree).where(Honoree.slug == slug, publicly_listed()))
+    if honoree is None:
+        raise NominationError(
+            _l("No record on the public honor roll has this number."), "suggested_slug"
+        )
+    if honoree.kind is not data.kind:
+        raise NominationError(
+            _l("That registry record is of the other kind (person/group)."), "suggested_slug"
+        )
+    return honoree
+
+
+def registry_record_by_id_number(nomination: Nomination) -> Honoree | None:
+    """The registry record with this candidate's ID number (the same person, by law)."""
+    if not nomination.id_number_hash:
+        return None
+    return db.session.scalars(
+        sa.select(Honoree)
+        .where(Honoree.id_number_hash == nomination.id_number_hash)
+        .order_by(Honoree.id)
+        .limit(1)
+    ).first()
+
+
+def registry_link_problem(nomination: Nomination, honoree: Honoree | None) -> object | None:
+    """Why `honoree` cannot be this candidate's record (None: it can). A new record
+    (`honoree` None) is refused when the ID number already names a record."""
+    by_id = registry_record_by_id_number(nomination)
+    if honoree is None:
+        if by_id is not None:
+            return _l(
+                "The ID number is that of registry record %(slug)s: it is the same person.",
+                slug=by_id.slug,
+            )
+        return None
+    if honoree.kind is not nomination.kind:
+        return _l("That registry record is of the other kind (person/group).")
+    if (
+        honoree.id_number_hash
+        and nomination.id_number_hash
+        and honoree.id_number_hash != nomination.id_number_hash
+    ):
+        return _l("The ID numbers differ: that registry record is another person.")
+    if by_id is not None and by_id.id != honoree.id:
+        return _l(
+            "The ID number is that of registry record %(slug)s: it is the same person.",
+            slug=by_id.slug,
+        )
+    return None
+
+
+def link_registry_record(
+    nomination: Nomination, honoree: Honoree | None, *, actor, reason: str | None = None
+) -> None:
+    """Staff decision in vetting: the candidate is registry record `honoree`, or (None)
+    a person not yet in the registry. Checked against ID numbers, audited."""
+    if nomination.state not in REGISTRY_LINKABLE:
+        raise NominationError(
+            _l("The registry record can be decided only between submission and publication.")
+        )
+    problem = registry_link_problem(nomination, honoree)
+    if problem is not None:
+        raise NominationError(problem, "honoree_id")
+    if honoree is nomination.honoree:
+        return
+    _set_registry_link(nomination, honoree, actor=actor, reason=reason)
+
+
+def _set_registry_link(
+    nomination: Nomination, honoree: Honoree | None, *, actor, reason: str | None
+) -> None:
+    """The one writer of Nomination.honoree before publication; every change is audited."""
+    before = nomination.honoree
+    nomination.honoree = honoree
+    db.session.flush()
+    record_event(
+        "nomination.registry_linked" if honoree is not None else "nomination.registry_unlinked",
+        actor=actor,
+        obj=nomination,
+        before={"honoree": before.slug if before else None},
+        after={"honoree": honoree.slug if honoree else None},
+        reason=reason or None,
+    )
 
 
 PLACE_KINDS = frozenset({OrgKind.DISTRICT, OrgKind.TOWNSHIP, OrgKind.COMMUNITY})
@@ -390,21 +492,15 @@ def eligibility_problems(nomination: Nomination) -> list[tuple[str | None, objec
                     ),
                 )
             )
-    duplicate = _duplicate_in_cycle(nomination)
-    if duplicate is not None:
-        problems.append(
-            (
-                None,
-                _l(
-                    "This person already has an active nomination in this cycle (by %(org)s).",
-                    org=duplicate.organisation.name,
-                ),
-            )
-        )
+    if duplicates_in_cycle(nomination, limit=1):
+        # Who nominated them is another organisation's business: staff see it in vetting.
+        problems.append((None, _l("This person was already nominated in this cycle.")))
     return problems
 
 
-def _duplicate_in_cycle(nomination: Nomination) -> Nomination | None:
+def duplicates_in_cycle(nomination: Nomination, limit: int | None = None) -> list[Nomination]:
+    """The cycle's other active nominations of the same person (ID number, else the
+    registry record staff linked, else name + birth date)."""
     stmt = sa.select(Nomination).where(
         Nomination.cycle_id == nomination.cycle_id,
         Nomination.id != nomination.id,
@@ -419,8 +515,8 @@ def _duplicate_in_cycle(nomination: Nomination) -> Nomination | None:
             Nomination.name == nomination.name, Nomination.birth_date == nomination.birth_date
         )
     else:
-        return None
-    return db.session.scalars(stmt.limit(1)).first()
+        return []
+    return list(db.session.scalars(stmt.order_by(Nomination.id).limit(limit)))
 
 
 def _actor_kind(nominator: bool) -> Actor:

@@ -86,7 +86,8 @@ def _build_form(cycle: Cycle, nomination: Nomination | None = None) -> Nominatio
             form.members.data = "\n".join(
                 f"{m.name}, {m.post}" if m.post else m.name for m in nomination.members
             )
-            form.honoree_slug.data = nomination.honoree.slug if nomination.honoree else ""
+            suggested = nomination.suggested_honoree
+            form.suggested_slug.data = suggested.slug if suggested else ""
     return form
 
 
@@ -122,7 +123,7 @@ def _candidate(form: NominationForm, nomination: Nomination | None) -> services.
         address=keep("address", nomination.address_enc if nomination else None),
         phone=keep("phone", nomination.phone_enc if nomination else None),
         id_number=keep("id_number", nomination.id_number_enc if nomination else None),
-        honoree_slug=(form.honoree_slug.data or "").strip() or None,
+        suggested_slug=(form.suggested_slug.data or "").strip() or None,
         members=form.parsed_members(),
         recommender_name=form.recommender_name.data or None,
         headline=(form.headline.data or "").strip(),
@@ -359,6 +360,7 @@ def preview():
 
 @bp.get("/registry-search")
 def registry_search():
+    """Suggestions for the "same person as" hint: what the public roll shows, no more."""
     results = queries.search_registry(request.args.get("q", ""))
     return jsonify(
         results=[
@@ -366,7 +368,6 @@ def registry_search():
                 "slug": h.slug,
                 "name": h.name,
                 "kind": h.kind.value,
-                "birth_year": h.birth_year or (h.birth_date.year if h.birth_date else None),
                 "district": h.district.name if h.district else None,
                 "unit": h.unit,
             }

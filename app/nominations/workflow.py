@@ -80,6 +80,13 @@ CHECKLIST_PHASES = VETTING_PHASES | {P.PUBLIC_REVIEW}
 SHORTLIST_PHASES = VETTING_PHASES
 
 
+# States in which staff decide which registry record the candidate is (vetting to notice);
+# once honored the link is history, and a draft is not shown to staff.
+REGISTRY_LINKABLE = frozenset(
+    {S.SUBMITTED, S.RETURNED, S.QUALIFIED, S.SHORTLISTED, S.SELECTED, S.NOT_SELECTED, S.IN_NOTICE}
+)
+
+
 class NominationTransitionError(Exception):
     """A refused move; the message is shown to the user."""
 

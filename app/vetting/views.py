@@ -15,10 +15,18 @@ from app.core.guards import require
 from app.core.urls import local_target
 from app.db_types import enum_values
 from app.extensions import db
+from app.honors.models import Honoree
 from app.nominations import queries, services
-from app.nominations.forms import BODY_LABELS, RESULT_LABELS, CheckForm, NoteForm, ReasonForm
+from app.nominations.forms import (
+    BODY_LABELS,
+    RESULT_LABELS,
+    CheckForm,
+    NoteForm,
+    ReasonForm,
+    RegistryLinkForm,
+)
 from app.nominations.models import Channel, ConsultedBody, ConsultResult, Nomination
-from app.nominations.permissions import can_export_id_numbers, can_vet
+from app.nominations.permissions import can_export_id_numbers, can_link_registry_record, can_vet
 from app.nominations.workflow import NominationState
 from app.orgs import queries as org_queries
 from app.programs.models import Category, Cycle, Program
@@ -127,6 +135,9 @@ def detail(nomination_id: int):
         "vetting/detail.html",
         nomination=nomination,
         problems=services.eligibility_problems(nomination),
+        duplicates=services.duplicates_in_cycle(nomination),
+        registry=queries.registry_candidates(nomination, request.args.get("registry", "")),
+        can_link=can_link_registry_record(current_user, nomination),
         check_form=CheckForm(),
         note_form=NoteForm(),
         reason_form=ReasonForm(),
@@ -175,6 +186,32 @@ def decide(nomination_id: int, decision: str):
                 _("Saved: %(state)s.", state=services.STATE_LABELS[DECISIONS[decision]]), "success"
             )
     return redirect(url_for("vetting.detail", nomination_id=nomination_id))
+
+
+@bp.post("/<int:nomination_id>/registry")
+def link_registry(nomination_id: int):
+    """Staff decide which registry record the candidate is (empty: a new record)."""
+    nomination = _load(nomination_id)
+    if not can_link_registry_record(current_user, nomination):
+        abort(403)
+    form = RegistryLinkForm()
+    back = url_for("vetting.detail", nomination_id=nomination_id) + "#registry"
+    if not form.validate_on_submit():
+        flash(_("The registry decision was not valid."), "error")
+        return redirect(back)
+    raw = (form.honoree_id.data or "").strip()
+    honoree = db.session.get(Honoree, int(raw)) if raw.isdecimal() else None
+    if raw and honoree is None:
+        abort(404)
+    try:
+        services.link_registry_record(nomination, honoree, actor=current_user)
+    except services.NominationError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("Registry record decided."), "success")
+    return redirect(back)
 
 
 @bp.post("/<int:nomination_id>/checks")

@@ -404,11 +404,12 @@ def test_markdown_preview_is_sanitized(login_as):
 
 def test_registry_search_returns_public_fields_only(app, login_as):
     with app.app_context():
-        factories.make_honoree(
+        honoree = factories.make_honoree(
             name="孙善人", birth_date=date(1970, 1, 1), phone_enc="secret", id_number_hash="h" * 64
         )
+        factories.make_honor(honoree, factories.make_program())
     nominator = login_as(Role.NOMINATOR)
     data = nominator.get("/nominations/registry-search?q=善人").get_json()
     assert data["results"][0]["name"] == "孙善人"
-    assert set(data["results"][0]) == {"slug", "name", "kind", "birth_year", "district", "unit"}
+    assert set(data["results"][0]) == {"slug", "name", "kind", "district", "unit"}
     assert nominator.get("/nominations/registry-search?q=%25_").get_json() == {"results": []}

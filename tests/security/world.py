@@ -32,6 +32,7 @@ from app.nominations.models import (
     NominationPhoto,
     PublicRecommendation,
 )
+from app.nominations.workflow import NominationState
 from app.notice.models import Objection
 from app.programs.models import Cycle
 from app.programs.workflow import CyclePhase
@@ -151,6 +152,21 @@ def _samples(nominator: User) -> dict[str, list[str]]:
     }
 
 
+def _arrange_registry_hint(samples: dict[str, list[str]]) -> None:
+    """A nominator's hint on a sample nomination in vetting: its page then shows the staff
+    registry decision (the nomination beside the suggested record, with a link button)."""
+    ids = [int(n) for n in samples["nomination_id"]]
+    nomination = db.session.scalars(
+        sa.select(Nomination)
+        .where(Nomination.id.in_(ids), Nomination.state == NominationState.SUBMITTED)
+        .order_by(Nomination.id)
+        .limit(1)
+    ).first()
+    honoree = db.session.scalar(sa.select(Honoree).where(Honoree.slug == samples["slug"][0]))
+    nomination.suggested_honoree_id = honoree.id
+    db.session.commit()
+
+
 def _arrange_tie() -> int:
     """A voting cycle whose runoff closed still tied: the chair's decision form is open."""
     arranged = build(members=5, candidates=3, quota=2)
@@ -186,6 +202,7 @@ def load_world(app: Flask) -> World:
         nominator = db.session.scalar(sa.select(User).where(User.username == ROLES["nominator"]))
         samples = _samples(nominator)
         samples["cycle_id"].append(str(tie_cycle))
+        _arrange_registry_hint(samples)
     clients = {}
     for role, username in ROLES.items():
         client = app.test_client()

@@ -44,7 +44,7 @@
     });
   });
 
-  // Registry lookup: typing a name in the registry-number field suggests matching records.
+  // Registry lookup: typing a name in the "same person as" field suggests public records.
   document.querySelectorAll("[data-registry-search]").forEach(function (box) {
     var input = box.querySelector("input");
     var list = box.querySelector("datalist");
@@ -64,7 +64,7 @@
             data.results.forEach(function (item) {
               var option = document.createElement("option");
               option.value = item.slug;
-              option.label = [item.name, item.district, item.birth_year].filter(Boolean).join(" · ");
+              option.label = [item.name, item.district, item.unit].filter(Boolean).join(" · ");
               list.appendChild(option);
             });
           }).catch(function () { /* suggestions are optional */ });
