@@ -6,15 +6,25 @@ from __future__ import annotations
 import io
 import tracemalloc
 import zipfile
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from bs4 import BeautifulSoup
 from openpyxl import Workbook
+from PIL import Image
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import stream_encode_multipart
 
 from app.accounts.models import Role
+from app.extensions import db
 from app.importer import reading
 from app.importer.services import COLUMNS, ImportFileError, read_rows
+from app.nominations import uploads
+from app.nominations.models import Nomination, NominationAttachment, NominationPhoto
+from tests import factories
 from tests.conftest import csrf_token
+from tests.nominations.test_nominator_flow import form_data
 
 HEADERS = [names[0] for names in COLUMNS.values()]
 SHEET = "xl/worksheets/sheet1.xml"
@@ -176,3 +186,110 @@ def test_import_csv_rows_past_the_cap_are_refused():
     data = ("姓名,评选项目,期次\n" + "\n" * reading.MAX_SHEET_ROWS).encode()
     with pytest.raises(ImportFileError, match="^too_many$"):
         read_rows(data, "h.csv")
+
+
+# --- attachments and photos per request ---------------------------------------------------
+
+
+@pytest.fixture
+def setup(app):
+    with app.app_context():
+        org = factories.make_org(name="幸福社区", code="xingfu")
+        cycle = factories.make_open_cycle()
+        return {
+            "org": org.id,
+            "cycle": cycle.id,
+            "category": cycle.program.categories[0].category_id,
+        }
+
+
+def _post_files(client, url: str, data: dict, files: list[tuple[str, bytes, str]]):
+    payload = MultiDict(data)
+    payload["csrf_token"] = csrf_token(client, url)
+    for key, content, name in files:
+        payload.add(key, FileStorage(io.BytesIO(content), filename=name))
+    body, _length, boundary = stream_encode_multipart(payload, use_tempfile=False)
+    return client.post(
+        url, data=body.getvalue(), content_type=f"multipart/form-data; boundary={boundary}"
+    )
+
+
+def _field_error(response, field: str) -> str:
+    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    return page.find(id=f"{field}-error").get_text(" ", strip=True)
+
+
+def _png(width: int, height: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("1", (width, height)).save(out, "PNG")
+    return out.getvalue()
+
+
+def _attachment_count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(NominationAttachment))
+
+
+def test_attachments_past_the_per_request_cap_are_refused_unread(app, login_as, setup):
+    nominator = login_as(Role.NOMINATOR, organisation_code="xingfu")
+    pdfs = [("attachments", b"%PDF-1.4\n%x\n", f"{i}.pdf") for i in range(11)]
+    response = _post_files(
+        nominator,
+        f"/nominations/new/{setup['cycle']}?lang=en",
+        form_data(setup, action="save"),
+        pdfs,
+    )
+    assert _field_error(response, "attachments") == "At most 10 attachments at a time."
+    assert _attachment_count(app) == 0
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Nomination)) == 0
+
+
+def test_attachments_past_the_per_nomination_cap_are_refused_before_storing(app, login_as, setup):
+    nominator = login_as(Role.NOMINATOR, organisation_code="xingfu")
+    url = f"/nominations/new/{setup['cycle']}"
+    ten = [("attachments", b"%PDF-1.4\n%x\n", f"{i}.pdf") for i in range(10)]
+    _post_files(nominator, url, form_data(setup, action="save"), ten)
+    with app.app_context():
+        nomination_id = db.session.scalars(sa.select(Nomination.id)).one()
+    edit = f"/nominations/{nomination_id}/edit"
+    _post_files(nominator, edit, form_data(setup, action="save"), ten)
+    assert _attachment_count(app) == 20
+    stored = set((Path(app.instance_path) / "uploads").rglob("*.pdf"))
+    response = _post_files(nominator, edit + "?lang=en", form_data(setup, action="save"), ten[:1])
+    assert _field_error(response, "attachments") == "At most 20 attachments per nomination."
+    assert _attachment_count(app) == 20
+    assert set((Path(app.instance_path) / "uploads").rglob("*.pdf")) == stored
+
+
+def test_images_past_the_pixel_budget_are_refused_before_decoding(
+    app, login_as, setup, monkeypatch
+):
+    decoded = []
+    real_open = uploads.open_image
+    monkeypatch.setattr(uploads, "open_image", lambda data: decoded.append(1) or real_open(data))
+    nominator = login_as(Role.NOMINATOR, organisation_code="xingfu")
+    thirty = _png(6000, 5000)
+    response = _post_files(
+        nominator,
+        f"/nominations/new/{setup['cycle']}?lang=en",
+        form_data(setup, action="save", **{"life-0-alt": "a", "life-1-alt": "b"}),
+        [("life-0-file", thirty, "a.png"), ("life-1-file", thirty, "b.png")]
+        + [("attachments", thirty, f"{i}.png") for i in range(2)],
+    )
+    assert _field_error(response, "attachments").startswith(
+        "The images sent at once are too large together (at most 80 megapixels per save)"
+    )
+    assert len(decoded) == 2  # the two life photos; neither attachment was decoded
+    assert _attachment_count(app) == 0
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(NominationPhoto)) == 0
+
+
+def test_pixel_budget_counts_header_size_only():
+    budget = uploads.PixelBudget(100)
+    budget.take(_png(10, 5))
+    budget.take(_png(5, 10))
+    with pytest.raises(uploads.UploadError, match="^too_many_pixels$"):
+        budget.take(_png(1, 1))
+    assert budget.left == 0
