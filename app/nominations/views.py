@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -25,7 +26,7 @@ from app.core.files import send_image
 from app.core.forms import attach_error
 from app.core.guards import require
 from app.core.markdown import render_markdown
-from app.extensions import db
+from app.extensions import db, limiter
 from app.honors.models import Gender, HonoreeKind
 from app.nominations import display, queries, services, uploads
 from app.nominations.forms import NominationForm, PreviewForm, ReasonForm
@@ -364,12 +365,22 @@ def withdraw(nomination_id: int):
     return redirect(url_for("nominations.detail", nomination_id=nomination_id))
 
 
+def _preview_key() -> str:
+    """Throttle previews per account (many nominators may share an office's address)."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.get_id()}"
+    return get_remote_address()
+
+
 @bp.post("/preview")
+@limiter.limit("20 per minute;300 per hour", key_func=_preview_key)
 def preview():
-    """Server-side Markdown preview through the one sanitizing filter."""
+    """Server-side Markdown preview through the one sanitizing filter; the text is bounded
+    like the story itself (STORY_MAX) and rendering is linear in it (app.core.markdown)."""
     form = PreviewForm()
     if not form.validate_on_submit():
-        return jsonify(error="invalid"), 400
+        errors = form.text.errors or [e for field in form.errors.values() for e in field]
+        return jsonify(error=str(errors[0]) if errors else "invalid"), 400
     return jsonify(html=str(render_markdown(form.text.data)))
 
 

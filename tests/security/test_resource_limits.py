@@ -293,3 +293,35 @@ def test_pixel_budget_counts_header_size_only():
     with pytest.raises(uploads.UploadError, match="^too_many_pixels$"):
         budget.take(_png(1, 1))
     assert budget.left == 0
+
+
+# --- Markdown preview ----------------------------------------------------------------------
+
+
+def _preview(client, token: str, text: str):
+    return client.post("/nominations/preview?lang=en", data={"csrf_token": token, "text": text})
+
+
+def test_preview_over_story_max_is_refused_with_the_reason(login_as):
+    nominator = login_as(Role.NOMINATOR)
+    token = csrf_token(nominator, "/nominations/")
+    response = _preview(nominator, token, "好" * 5001)
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "Field cannot be longer than 5000 characters."}
+
+
+def test_preview_of_reported_bracket_payload_renders_it_as_text(login_as):
+    nominator = login_as(Role.NOMINATOR)
+    token = csrf_token(nominator, "/nominations/")
+    response = _preview(nominator, token, "[" * 2500 + "]" * 2499)
+    assert response.status_code == 200
+    assert response.get_json()["html"] == "<p>" + "[" * 2500 + "]" * 2499 + "</p>"
+
+
+def test_preview_is_throttled_per_account(login_as):
+    first = login_as(Role.NOMINATOR)
+    token = csrf_token(first, "/nominations/")
+    codes = [_preview(first, token, "**a**").status_code for _ in range(21)]
+    assert codes == [200] * 20 + [429]
+    other = login_as(Role.NOMINATOR)
+    assert _preview(other, csrf_token(other, "/nominations/"), "a").status_code == 200
