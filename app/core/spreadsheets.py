@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from datetime import date, time
 from numbers import Number
 
 from openpyxl import Workbook
@@ -70,8 +71,8 @@ class XlsxSheet:
         self._worksheet.append([self._cell(value) for value in row])
 
     def _cell(self, value):
-        if value is None or isinstance(value, Number):
-            return value
+        if value is None or isinstance(value, Number | date | time):
+            return value  # typed cells: numbers and dates are never formulas
         # Control characters are not allowed in xlsx (openpyxl would raise): drop them.
         cell = WriteOnlyCell(self._worksheet, value=ILLEGAL_CHARACTERS_RE.sub("", str(value)))
         # openpyxl turns any string starting with "=" into a formula: force text.
