@@ -86,7 +86,7 @@ NOT_PHASED = {
     "recommendations.reject": "the recommendation's own state (pending)",
     "staff.schedule": "creates the due cycles, idempotent",
     "vetting.export": "an export: writes only its audit event",
-    "vetting.link_registry": "the nomination's own state, submitted to in notice (test_registry_link)",
+    "vetting.link_registry": "the nomination's state, submitted to in notice (registry tests)",
     "importer.upload": "historical honors, no cycle",
     "promotions.recommend": "registry record: refused once every honor is revoked",
     "promotions.outcome": "the promotion's own state (pending)",

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import io
-
 from flask_babel import gettext as _
-from openpyxl import Workbook
+
+from app.core.spreadsheets import XlsxBook
 
 
 def results_workbook(cycle, outcome, names: dict[int, str], outcome_labels: dict) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Results"))
+    book = XlsxBook()
+    sheet = book.sheet(_("Results"))
     main = outcome.main
     sheet.append([f"{cycle.program.name_zh} {cycle.period}"])
     sheet.append(
@@ -62,6 +61,4 @@ def results_workbook(cycle, outcome, names: dict[int, str], outcome_labels: dict
         sheet.append([_("Runoff %(n)d", n=runoff.round), _("places"), runoff.places])
         for row in result.rows:
             sheet.append([row.rank, names.get(row.candidate_id), row.approvals])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return book.to_bytes()

@@ -11,11 +11,11 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from openpyxl import Workbook
 
 from app.accounts.permissions import can_use_staff_area
 from app.core.forms import EmptyForm
 from app.core.guards import require
+from app.core.spreadsheets import XlsxBook
 from app.courtesy import services
 from app.courtesy.models import (
     AidGrant,
@@ -170,21 +170,19 @@ def report():
 def report_xlsx():
     year = _year()
     data = services.yearly_report(year)
-    workbook = Workbook(write_only=True)
+    book = XlsxBook()
     for key, title in (
         ("by_type", _("By aid type")),
         ("by_fund", _("By fund")),
         ("visits", _("Visits")),
     ):
-        sheet = workbook.create_sheet(title)
+        sheet = book.sheet(title)
         sheet.append([_("Item"), _("Count"), _("Amount (yuan)")])
         for row in data[key]:
             label = str(AID_LABELS.get(row.label, row.label)) if key == "by_type" else row.label
             sheet.append([label, row.count, (row.total_fen or 0) / 100])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
     response = send_file(
-        io.BytesIO(buffer.getvalue()),
+        io.BytesIO(book.to_bytes()),
         as_attachment=True,
         download_name=f"aid-report-{year}.xlsx",
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
-from openpyxl import load_workbook
 
 from app.audit.services import record_event
 from app.db_types import utcnow
@@ -26,6 +23,8 @@ from app.honors.models import (
     HonorStatus,
 )
 from app.honors.services import bump_public_version
+from app.importer import reading
+from app.importer.reading import MAX_ROWS, ImportFileError
 from app.orgs.models import Organisation, OrgKind
 from app.programs.models import Cadence, Category, Level, Program
 from app.programs.services import period_containing
@@ -67,7 +66,6 @@ KINDS = {
     "individual": HonoreeKind.INDIVIDUAL,
     "group": HonoreeKind.GROUP,
 }
-MAX_ROWS = 50_000
 # C0 controls but tab and newlines, as forms strip them (PostgreSQL refuses NUL in text).
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -93,42 +91,18 @@ class ImportResult:
         return not self.errors
 
 
-class ImportFileError(Exception):
-    """The file itself cannot be read (not a row-level problem)."""
-
-
 def read_rows(data: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
-    """(sheet row number, {field: text}) for every non-empty data row."""
+    """(sheet row number, {field: text}) for every non-empty data row, read as a stream."""
     if filename.lower().endswith(".csv"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                text = data.decode("gb18030")
-            except UnicodeDecodeError as error:
-                raise ImportFileError("encoding") from error
-        try:
-            table = list(csv.reader(io.StringIO(text)))
-        except csv.Error as error:  # e.g. a field over the csv module's size limit
-            raise ImportFileError("csv") from error
+        table = reading.csv_table(data)
     elif filename.lower().endswith(".xlsx"):
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            try:
-                # Read-only sheets parse lazily: a bad cell value only fails while iterating.
-                table = [
-                    ["" if v is None else _cell(v) for v in row]
-                    for row in workbook.worksheets[0].iter_rows(values_only=True)
-                ]
-            finally:
-                workbook.close()
-        except Exception as error:  # noqa: BLE001 - any unreadable workbook
-            raise ImportFileError("xlsx") from error
+        table = reading.xlsx_table(data)
     else:
         raise ImportFileError("type")
-    if not table:
+    first = next(table, None)
+    if first is None:
         raise ImportFileError("empty")
-    header = [h.strip() for h in table[0]]
+    header = [h.strip() for h in first]
     positions = {}
     for key, names in COLUMNS.items():
         for index, title in enumerate(header):
@@ -138,26 +112,16 @@ def read_rows(data: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
     if missing:
         raise ImportFileError("columns:" + "、".join(missing))
     rows = []
-    for number, values in enumerate(table[1:], start=2):
+    for number, values in enumerate(table, start=2):
         record = {
             key: (_CONTROL_CHARS.sub("", values[i]).strip() if i < len(values) else "")
             for key, i in positions.items()
         }
         if any(record.values()):
             rows.append((number, record))
-    if len(rows) > MAX_ROWS:
-        raise ImportFileError("too_many")
+            if len(rows) > MAX_ROWS:
+                raise ImportFileError("too_many")
     return rows
-
-
-def _cell(value) -> str:
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 @dataclass

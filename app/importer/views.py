@@ -31,6 +31,11 @@ FILE_ERRORS = {
     "encoding": _l("The CSV file must be UTF-8 or GB18030."),
     "empty": _l("The file is empty."),
     "too_many": _l("Too many rows (at most 50,000 per file)."),
+    "too_wide": _l("Too many columns (at most 100 per sheet, 10,000 commas per CSV row)."),
+    "too_big": _l(
+        "The Excel file unpacks to too much data (at most 100 MB, 16 MB of text). "
+        "Split it into smaller files."
+    ),
 }
 
 

@@ -53,6 +53,7 @@ from app.programs.services import precondition, require_phase
 from app.programs.workflow import CyclePhase
 
 MAX_LIFE_PHOTOS = 5
+MAX_ATTACHMENTS = 20
 STORY_MAX = 5000
 
 
@@ -726,9 +727,18 @@ def remove_photo(nomination: Nomination, photo: NominationPhoto, *, root: Path) 
     db.session.flush()
 
 
+def check_attachment_room(nomination: Nomination, adding: int) -> None:
+    """Refuse, before any file is stored, attachments past MAX_ATTACHMENTS per nomination."""
+    if len(nomination.attachments) + adding > MAX_ATTACHMENTS:
+        raise NominationError(
+            _l("At most %(n)d attachments per nomination.", n=MAX_ATTACHMENTS), "attachments"
+        )
+
+
 def add_attachment(
     nomination: Nomination, *, data: bytes, filename: str, root: Path
 ) -> NominationAttachment:
+    check_attachment_room(nomination, 1)
     relative, content_type = uploads.store_attachment(data, root)
     attachment = NominationAttachment(
         filename=_safe_filename(filename),

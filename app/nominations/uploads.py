@@ -17,10 +17,14 @@ Image.MAX_IMAGE_PIXELS = 40_000_000
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 WEB_SIZE = 1600
 THUMB_SIZE = 480
+# One save of the nomination form: the files it may carry and the pixels decoded for them
+# (each image is decoded to be checked, then again to be stored: about 1 s per 40 MP).
+MAX_ATTACHMENTS_PER_REQUEST = 10
+MAX_PIXELS_PER_REQUEST = 80_000_000
 
 
 class UploadError(Exception):
-    """`code`: too_large, not_image, not_allowed, empty."""
+    """`code`: too_large, not_image, not_allowed, empty, too_many_pixels."""
 
     def __init__(self, code: str) -> None:
         super().__init__(code)
@@ -42,6 +46,32 @@ def read_limited(stream, max_bytes: int) -> bytes:
     if not data:
         raise UploadError("empty")
     return data
+
+
+class PixelBudget:
+    """The pixels one request may still decode; `take` reads only the image header."""
+
+    def __init__(self, pixels: int) -> None:
+        self.left = pixels
+
+    def take(self, data: bytes) -> None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                with Image.open(io.BytesIO(data)) as probe:
+                    width, height = probe.size
+        except (
+            UnidentifiedImageError,
+            OSError,
+            SyntaxError,
+            ValueError,
+            Image.DecompressionBombError,
+            Image.DecompressionBombWarning,
+        ) as error:
+            raise UploadError("not_image") from error
+        if width * height > self.left:
+            raise UploadError("too_many_pixels")
+        self.left -= width * height
 
 
 def open_image(data: bytes) -> Image.Image:
@@ -70,7 +100,9 @@ def open_image(data: bytes) -> Image.Image:
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:
-    image = ImageOps.exif_transpose(image)
+    ImageOps.exif_transpose(image, in_place=True)  # no copy of a large image when upright
+    if image.mode == "RGB":
+        return image
     if image.mode in ("RGBA", "LA", "P"):
         image = image.convert("RGBA")
         background = Image.new("RGB", image.size, (255, 255, 255))
@@ -79,13 +111,21 @@ def _to_rgb(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-def _encode(image: Image.Image, size: int) -> tuple[bytes, int, int]:
-    copy = image.copy()
-    copy.thumbnail((size, size), Image.Resampling.LANCZOS)
+def _fit(image: Image.Image, size: int) -> Image.Image:
+    """`image` scaled down to fit size × size (never up); a box reduction first makes
+    scaling a 40-megapixel photo cheap, LANCZOS then gives the final quality."""
+    scale = size / max(image.size)
+    if scale >= 1:
+        return image
+    target = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    return image.resize(target, Image.Resampling.LANCZOS, reducing_gap=1.5)
+
+
+def _encode(image: Image.Image) -> bytes:
     out = io.BytesIO()
     # A fresh JPEG without `exif=`: EXIF, GPS and any other metadata are not carried over.
-    copy.save(out, "JPEG", quality=85, optimize=True, progressive=True)
-    return out.getvalue(), copy.width, copy.height
+    image.save(out, "JPEG", quality=85, optimize=True, progressive=True)
+    return out.getvalue()
 
 
 def _new_name(root: Path, folder: str, suffix: str) -> tuple[Path, str]:
@@ -97,9 +137,9 @@ def _new_name(root: Path, folder: str, suffix: str) -> tuple[Path, str]:
 
 def store_photo(data: bytes, root: Path) -> StoredImage:
     """Re-encode a verified image at web size plus a thumbnail; returns relative paths."""
-    image = _to_rgb(open_image(data))
-    web, width, height = _encode(image, WEB_SIZE)
-    thumb, _w, _h = _encode(image, THUMB_SIZE)
+    web_image = _fit(_to_rgb(open_image(data)), WEB_SIZE)
+    web, width, height = _encode(web_image), web_image.width, web_image.height
+    thumb = _encode(_fit(web_image, THUMB_SIZE))
     web_path, web_rel = _new_name(root, "photos", ".jpg")
     thumb_path, thumb_rel = _new_name(root, "photos", "-thumb.jpg")
     write_private(web_path, web)
@@ -117,7 +157,7 @@ def store_attachment(data: bytes, root: Path) -> tuple[str, str]:
         image = _to_rgb(open_image(data))
     except UploadError as error:
         raise UploadError("not_allowed") from error
-    encoded, _w, _h = _encode(image, 2400)
+    encoded = _encode(_fit(image, 2400))
     target, relative = _new_name(root, "attachments", ".jpg")
     write_private(target, encoded)
     return relative, "image/jpeg"

@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -25,7 +26,7 @@ from app.core.files import send_image
 from app.core.forms import attach_error
 from app.core.guards import require
 from app.core.markdown import render_markdown
-from app.extensions import db
+from app.extensions import db, limiter
 from app.honors.models import Gender, HonoreeKind
 from app.nominations import display, queries, services, uploads
 from app.nominations.forms import NominationForm, PreviewForm, ReasonForm
@@ -48,6 +49,10 @@ UPLOAD_ERRORS = {
     "not_image": _l("Not a JPEG, PNG or WebP image (judged by its content)."),
     "not_allowed": _l("Only PDF files or images are accepted."),
     "empty": _l("The file is empty."),
+    "too_many_pixels": _l(
+        "The images sent at once are too large together (at most 80 megapixels per save): "
+        "send fewer or smaller images, then save again."
+    ),
 }
 
 
@@ -143,21 +148,28 @@ def _read_uploads(form: NominationForm) -> dict | None:
     config = current_app.config
     files = {"id_photo": None, "life": [], "attachments": []}
     ok = True
+    pixels = uploads.PixelBudget(uploads.MAX_PIXELS_PER_REQUEST)
 
     def read(storage, limit, field, check_image):
         nonlocal ok
         try:
             data = uploads.read_limited(storage.stream, limit)
             if check_image:
+                pixels.take(data)
                 uploads.open_image(data)
             elif not data.startswith(b"%PDF-"):
                 try:
+                    pixels.take(data)
                     uploads.open_image(data)
                 except uploads.UploadError as error:
+                    if error.code == "too_many_pixels":
+                        raise
                     raise uploads.UploadError("not_allowed") from error
             return data
         except uploads.UploadError as error:
-            field.errors = [*field.errors, str(UPLOAD_ERRORS[error.code])]
+            message = str(UPLOAD_ERRORS[error.code])
+            if message not in field.errors:
+                field.errors = [*field.errors, message]
             ok = False
             return None
 
@@ -170,11 +182,15 @@ def _read_uploads(form: NominationForm) -> dict | None:
             data = read(storage, config["UPLOAD_MAX_PHOTO_BYTES"], slot.form.file, True)
             if data:
                 files["life"].append((data, (slot.form.alt.data or "").strip()))
-    for storage in form.attachments.data or []:
-        if getattr(storage, "filename", None):
-            data = read(storage, config["UPLOAD_MAX_ATTACHMENT_BYTES"], form.attachments, False)
-            if data:
-                files["attachments"].append((data, storage.filename))
+    sent = [s for s in form.attachments.data or [] if getattr(s, "filename", None)]
+    if len(sent) > uploads.MAX_ATTACHMENTS_PER_REQUEST:
+        message = _("At most %(n)d attachments at a time.", n=uploads.MAX_ATTACHMENTS_PER_REQUEST)
+        form.attachments.errors = [*form.attachments.errors, message]
+        return None  # none of them is read
+    for storage in sent:
+        data = read(storage, config["UPLOAD_MAX_ATTACHMENT_BYTES"], form.attachments, False)
+        if data:
+            files["attachments"].append((data, storage.filename))
     return files if ok else None
 
 
@@ -186,6 +202,7 @@ def _apply_files(nomination: Nomination, form: NominationForm, files: dict) -> N
     remove_atts = set(form.remove_attachments.data or [])
     for attachment in [a for a in nomination.attachments if a.id in remove_atts]:
         services.remove_attachment(nomination, attachment, root=root)
+    services.check_attachment_room(nomination, len(files["attachments"]))
     if files["id_photo"]:
         data, alt = files["id_photo"]
         services.add_photo(nomination, data=data, kind=PhotoKind.ID_PHOTO, alt=alt, root=root)
@@ -349,12 +366,22 @@ def withdraw(nomination_id: int):
     return redirect(url_for("nominations.detail", nomination_id=nomination_id))
 
 
+def _preview_key() -> str:
+    """Throttle previews per account (many nominators may share an office's address)."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.get_id()}"
+    return get_remote_address()
+
+
 @bp.post("/preview")
+@limiter.limit("20 per minute;300 per hour", key_func=_preview_key)
 def preview():
-    """Server-side Markdown preview through the one sanitizing filter."""
+    """Server-side Markdown preview through the one sanitizing filter; the text is bounded
+    like the story itself (STORY_MAX) and rendering is linear in it (app.core.markdown)."""
     form = PreviewForm()
     if not form.validate_on_submit():
-        return jsonify(error="invalid"), 400
+        errors = form.text.errors or [e for field in form.errors.values() for e in field]
+        return jsonify(error=str(errors[0]) if errors else "invalid"), 400
     return jsonify(html=str(render_markdown(form.text.data)))
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator
+from itertools import chain
 
+from app.core.spreadsheets import csv_text
 from app.roll.queries import RollFilters, roll_page
 
 COLUMNS = (
@@ -51,12 +51,8 @@ def roll_records(filters: RollFilters | None = None) -> Iterator[dict[str, str]]
 
 
 def roll_csv(records: Iterator[dict[str, str]]) -> str:
-    """CSV with a BOM, so spreadsheet programs read the Chinese text as UTF-8."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS)
-    writer.writeheader()
-    writer.writerows(records)
-    return "\ufeff" + out.getvalue()
+    """CSV with a BOM; a field starting with = + - @ tab or CR gets a leading `'`."""
+    return csv_text(chain([COLUMNS], ([r[c] for c in COLUMNS] for r in records)))
 
 
 def roll_json(records: Iterator[dict[str, str]]) -> str:

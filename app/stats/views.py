@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Blueprint, Response, abort, render_template
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from app.core.cache import memoized, public_page
+from app.core.spreadsheets import csv_text
 from app.honors.models import Gender, HonoreeKind
 from app.honors.queries import headline_figures
 from app.programs.labels import LEVEL_LABELS
@@ -68,12 +66,8 @@ def table_csv(key: str):
     tables = _tables()
     if key not in tables:
         abort(404)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([str(TITLES[key]), "count"])
-    writer.writerows(tables[key].rows)
     return Response(
-        "\ufeff" + out.getvalue(),
+        csv_text([[str(TITLES[key]), "count"], *tables[key].rows]),
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename=stats-{key}.csv"},
     )

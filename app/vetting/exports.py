@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import io
-
 from flask_babel import gettext as _
-from openpyxl import Workbook
 
+from app.core.spreadsheets import XlsxBook
 from app.nominations.display import masked, state_label
 from app.nominations.models import Nomination
 from app.privacy import crypto
 
 
 def queue_workbook(nominations: list[Nomination], *, include_ids: bool) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Nominations"))
+    book = XlsxBook()
+    sheet = book.sheet(_("Nominations"))
     sheet.append(
         [
             _("No."),
@@ -57,6 +55,4 @@ def queue_workbook(nominations: list[Nomination], *, include_ids: bool) -> bytes
                 (crypto.decrypt(n.phone_enc) or "") if include_ids else shown.phone,
             ]
         )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return book.to_bytes()

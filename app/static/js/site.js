@@ -32,10 +32,12 @@
         credentials: "same-origin",
         headers: { "X-CSRFToken": meta.getAttribute("content") }
       }).then(function (response) {
-        return response.ok ? response.json() : null;
+        // 400 carries the reason (e.g. the text is too long); 429 and others keep the last.
+        return response.ok || response.status === 400 ? response.json() : null;
       }).then(function (data) {
         // The HTML comes from our own server-side sanitizer (python-markdown + nh3).
         if (data && typeof data.html === "string") { target.innerHTML = data.html; }
+        else if (data && typeof data.error === "string") { target.textContent = data.error; }
       }).catch(function () { /* keep the last preview */ });
     };
     source.addEventListener("input", function () {
