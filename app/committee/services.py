@@ -90,7 +90,10 @@ def _lock(cycle: Cycle) -> Cycle:
     yet left out of the results.
     """
     db.session.flush()  # a refresh would otherwise drop the caller's pending changes
-    db.session.refresh(cycle, with_for_update=True)
+    # Lock the cycle row alone: the cycle's joined eager loads (program, categories) are
+    # outer joins, which PostgreSQL refuses to lock.
+    db.session.execute(sa.select(Cycle.id).where(Cycle.id == cycle.id).with_for_update())
+    db.session.refresh(cycle)
     return cycle
 
 
