@@ -21,6 +21,15 @@ THUMB_SIZE = 480
 # (each image is decoded to be checked, then again to be stored: about 1 s per 40 MP).
 MAX_ATTACHMENTS_PER_REQUEST = 10
 MAX_PIXELS_PER_REQUEST = 80_000_000
+# What Pillow raises on a file that is not a sound image (bombs included).
+DECODE_ERRORS = (
+    UnidentifiedImageError,
+    OSError,
+    SyntaxError,
+    ValueError,
+    Image.DecompressionBombError,
+    Image.DecompressionBombWarning,
+)
 
 
 class UploadError(Exception):
@@ -60,14 +69,7 @@ class PixelBudget:
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
                 with Image.open(io.BytesIO(data)) as probe:
                     width, height = probe.size
-        except (
-            UnidentifiedImageError,
-            OSError,
-            SyntaxError,
-            ValueError,
-            Image.DecompressionBombError,
-            Image.DecompressionBombWarning,
-        ) as error:
+        except DECODE_ERRORS as error:
             raise UploadError("not_image") from error
         if width * height > self.left:
             raise UploadError("too_many_pixels")
@@ -87,14 +89,7 @@ def open_image(data: bytes) -> Image.Image:
             image.load()
     except UploadError:
         raise
-    except (
-        UnidentifiedImageError,
-        OSError,
-        SyntaxError,
-        ValueError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ) as error:
+    except DECODE_ERRORS as error:
         raise UploadError("not_image") from error
     return image
 
