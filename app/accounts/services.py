@@ -57,6 +57,14 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.username == normalize_username(username)))
 
 
+def active_admin_exists() -> bool:
+    """Whether some active account can administer the site (`honors init` asks for one)."""
+    admin = sa.exists().where(
+        UserRole.user_id == User.id, UserRole.role == Role.ADMIN, User.is_active.is_(True)
+    )
+    return bool(db.session.scalar(sa.select(admin)))
+
+
 def start_login(
     username: str, *, ip: str, policy: throttle.ThrottlePolicy, now: datetime | None = None
 ) -> LoginTicket:

@@ -1,5 +1,5 @@
-"""Static lists behind the demo data set: categories, programs, organisations, accounts, names
-and story templates.
+"""Static lists behind the demo data set: organisations, accounts, names and story templates
+(the programs and categories are the real catalogue, app/programs/catalogue.py).
 
 Every person, group, street, township, community, school and work unit below is invented;
 only the city, its districts, its rivers and the programs are real.
@@ -9,177 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.programs import catalogue
+
 # Demo accounts all share this password (documented in the README for `make run`).
 DEMO_PASSWORD = "luohe-demo"  # noqa: S105  # nosec B105 # the documented demo password
 
 # Seed of the random generator behind the fictional registry: same seed, same data set.
 SEED = 20150101
 
-# --------------------------------------------------------------------------- categories
-
-CLASSIC_CATEGORIES = ("altruistic", "brave", "honest", "dedicated", "filial")
-YOUTH_CATEGORIES = ("diligent", "self_reliant", "public_spirited", "innovative")
-
-# (code, name_zh, name_en)
-CATEGORIES: tuple[tuple[str, str, str], ...] = (
-    ("altruistic", "助人为乐", "Helping others"),
-    ("brave", "见义勇为", "Bravery"),
-    ("honest", "诚实守信", "Honesty and trustworthiness"),
-    ("dedicated", "敬业奉献", "Dedication at work"),
-    ("filial", "孝老爱亲", "Filial piety and family love"),
-    ("diligent", "勤学善思", "Diligent study and reflection"),
-    ("self_reliant", "自强自立", "Self-reliance"),
-    ("public_spirited", "热心公益", "Public spirit"),
-    ("innovative", "创新创造", "Innovation and creativity"),
-)
-
-# --------------------------------------------------------------------------- programs
-
-
-@dataclass(frozen=True)
-class ProgramSpec:
-    code: str
-    name_zh: str
-    name_en: str
-    level: str  # app.programs.models.Level value
-    cadence: str  # app.programs.models.Cadence value
-    nominee_kind: str  # app.programs.models.NomineeKind value
-    external: bool = False
-    quota: int | None = None
-    group_quota: int | None = None
-    age_min: int | None = None
-    age_max: int | None = None
-    ballot_rule: str = "approval"
-    public_review: bool = False
-    public_weight_pct: int = 0
-    cooldown: bool = True
-    has_nomination_award: bool = False
-    minors_in_public_review: bool = False
-    categories: tuple[str, ...] = CLASSIC_CATEGORIES
-    category_quota: int | None = None  # per-category quota for every listed category
-    feeds: tuple[str, ...] = ()
-
-
-PROGRAMS: tuple[ProgramSpec, ...] = (
-    ProgramSpec(
-        "top_ten_citizens",
-        "十佳市民",
-        "Top Ten Citizens",
-        "city",
-        "monthly",
-        "individual",
-        quota=10,
-        public_review=True,
-        public_weight_pct=20,
-        cooldown=True,
-    ),
-    ProgramSpec(
-        "luohe_good",
-        "漯河好人",
-        "Luohe Good People",
-        "city",
-        "monthly",
-        "both",
-        quota=10,
-        public_review=True,
-        public_weight_pct=0,
-        feeds=("henan_good",),
-    ),
-    ProgramSpec(
-        "good_youth",
-        "新时代好少年",
-        "Good Youth of the New Era",
-        "city",
-        "quarterly",
-        "both",
-        quota=10,
-        age_min=6,
-        age_max=18,
-        public_review=False,
-        minors_in_public_review=False,
-        categories=YOUTH_CATEGORIES,
-        feeds=("national_good_youth",),
-    ),
-    ProgramSpec(
-        "touching_luohe",
-        "感动漯河年度人物",
-        "Touching Luohe Figures of the Year",
-        "city",
-        "annual",
-        "both",
-        quota=10,
-        group_quota=1,
-        ballot_rule="score",
-        public_review=True,
-        public_weight_pct=30,
-    ),
-    ProgramSpec(
-        "city_moral_model",
-        "漯河市道德模范",
-        "Luohe Moral Models",
-        "city",
-        "biennial",
-        "individual",
-        quota=10,
-        category_quota=2,
-        feeds=("henan_moral_model",),
-    ),
-    ProgramSpec(
-        "henan_good",
-        "河南好人榜",
-        "Henan Good People List",
-        "province",
-        "irregular",
-        "both",
-        external=True,
-        cooldown=False,
-        feeds=("china_good",),
-    ),
-    ProgramSpec(
-        "henan_moral_model",
-        "河南省道德模范",
-        "Henan Provincial Moral Models",
-        "province",
-        "irregular",
-        "both",
-        external=True,
-        cooldown=False,
-        has_nomination_award=True,
-        feeds=("national_moral_model",),
-    ),
-    ProgramSpec(
-        "china_good",
-        "中国好人榜",
-        "China Good People List",
-        "nation",
-        "irregular",
-        "both",
-        external=True,
-        cooldown=False,
-    ),
-    ProgramSpec(
-        "national_moral_model",
-        "全国道德模范",
-        "National Moral Models",
-        "nation",
-        "irregular",
-        "both",
-        external=True,
-        cooldown=False,
-        has_nomination_award=True,
-    ),
-    ProgramSpec(
-        "national_good_youth",
-        "全国新时代好少年",
-        "National Good Youth of the New Era",
-        "nation",
-        "irregular",
-        "both",
-        external=True,
-        cooldown=False,
-        categories=YOUTH_CATEGORIES,
-    ),
-)
+# The catalogue (categories, programs, feeds) is the real one: app/programs/catalogue.py.
+# The category codes are re-exported for the registry generator and the benchmarks.
+CLASSIC_CATEGORIES = catalogue.CLASSIC_CATEGORIES
+YOUTH_CATEGORIES = catalogue.YOUTH_CATEGORIES
 
 # --------------------------------------------------------------------------- organisations
 
@@ -290,25 +131,6 @@ CYCLES: tuple[tuple[str, str, str], ...] = (
     ("good_youth", "2026-Q4", "draft"),
     ("touching_luohe", "2026", "voting"),
 )
-
-# Weighted criteria of score ballots (programs with ballot_rule "score").
-SCORE_CRITERIA = {
-    "touching_luohe": [
-        {
-            "code": "deeds",
-            "name_zh": "事迹感人程度",
-            "name_en": "How moving the deeds are",
-            "weight": 4,
-        },
-        {"code": "influence", "name_zh": "社会影响", "name_en": "Social influence", "weight": 3},
-        {
-            "code": "recognition",
-            "name_zh": "群众认可度",
-            "name_en": "Public recognition",
-            "weight": 3,
-        },
-    ],
-}
 
 # --------------------------------------------------------------------------- accounts
 

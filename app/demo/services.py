@@ -40,16 +40,12 @@ from app.honors.models import (
     HonorStatus,
 )
 from app.orgs.models import Organisation, OrgKind
+from app.programs.catalogue import seed_catalogue
 from app.programs.models import (
-    BallotRule,
     Cadence,
     Category,
     Cycle,
-    Level,
-    NomineeKind,
     Program,
-    ProgramCategory,
-    program_feeds,
 )
 from app.programs.workflow import CyclePhase
 
@@ -655,73 +651,6 @@ def build_plan() -> tuple[list[_PlannedHonoree], list[_PlannedHonor]]:
 # --------------------------------------------------------------------------- loaders
 
 
-def _load_categories(created: dict[str, int]) -> dict[str, Category]:
-    existing = {c.code: c for c in db.session.scalars(sa.select(Category))}
-    for order, (code, name_zh, name_en) in enumerate(data.CATEGORIES, start=1):
-        if code not in existing:
-            category = Category(code=code, name_zh=name_zh, name_en=name_en, sort_order=order * 10)
-            db.session.add(category)
-            existing[code] = category
-            created["categories"] += 1
-    if created["categories"]:
-        db.session.flush()
-    return existing
-
-
-def _load_programs(categories: dict[str, Category], created: dict[str, int]) -> dict[str, Program]:
-    existing = {p.code: p for p in db.session.scalars(sa.select(Program))}
-    for order, spec in enumerate(data.PROGRAMS, start=1):
-        if spec.code in existing:
-            continue
-        program = Program(
-            code=spec.code,
-            name_zh=spec.name_zh,
-            name_en=spec.name_en,
-            level=Level(spec.level),
-            external=spec.external,
-            cadence=Cadence(spec.cadence),
-            quota=spec.quota,
-            group_quota=spec.group_quota,
-            nominee_kind=NomineeKind(spec.nominee_kind),
-            age_min=spec.age_min,
-            age_max=spec.age_max,
-            ballot_rule=BallotRule(spec.ballot_rule),
-            public_review=spec.public_review,
-            public_weight_pct=spec.public_weight_pct,
-            cooldown=spec.cooldown,
-            has_nomination_award=spec.has_nomination_award,
-            minors_in_public_review=spec.minors_in_public_review,
-            score_criteria=data.SCORE_CRITERIA.get(spec.code, []),
-            sort_order=order * 10,
-        )
-        db.session.add(program)
-        existing[spec.code] = program
-        created["programs"] += 1
-    if created["programs"]:
-        db.session.flush()
-
-    feeds = set(
-        db.session.execute(sa.select(program_feeds.c.program_id, program_feeds.c.target_id))
-    )
-    for spec in data.PROGRAMS:
-        program = existing[spec.code]
-        have = {pc.category_id for pc in program.categories}
-        for code in spec.categories:
-            if categories[code].id not in have:
-                program.categories.append(
-                    ProgramCategory(category_id=categories[code].id, quota=spec.category_quota)
-                )
-                created["program_categories"] += 1
-        for target_code in spec.feeds:
-            target = existing[target_code]
-            if (program.id, target.id) not in feeds:
-                program.feeds.append(target)
-                created["program_feeds"] += 1
-    if created["program_categories"] or created["program_feeds"]:
-        db.session.flush()
-    return existing
-
-
 def _load_organisations(created: dict[str, int]) -> dict[str, Organisation]:
     existing = {o.code: o for o in db.session.scalars(sa.select(Organisation))}
 
@@ -960,8 +889,9 @@ def load_demo(
     """
     now = now or utcnow()
     created = dict.fromkeys(KINDS, 0)
-    categories = _load_categories(created)
-    programs = _load_programs(categories, created)
+    created.update(seed_catalogue())
+    categories = {c.code: c for c in db.session.scalars(sa.select(Category))}
+    programs = {p.code: p for p in db.session.scalars(sa.select(Program))}
     orgs = _load_organisations(created)
     _load_users(orgs, created)
     published_cycles = _load_cycles(programs, created, now)

@@ -1,4 +1,5 @@
-"""`flask honors schedule [--until DATE]`: create the due cycles and move the cycles whose
+"""`flask honors init`: seed the real program catalogue and the first administrator;
+`flask honors schedule [--until DATE]`: create the due cycles and move the cycles whose
 dates have come (cron-friendly, idempotent)."""
 
 from __future__ import annotations
@@ -7,9 +8,12 @@ from datetime import UTC, date
 
 import click
 
+from app.accounts import services as accounts
+from app.accounts.models import Role
 from app.cli import honors_cli
 from app.db_types import utcnow
 from app.extensions import db
+from app.programs.catalogue import seed_catalogue
 from app.programs.services import advance_cycles, run_scheduled, schedule_cycles
 
 
@@ -45,3 +49,53 @@ def schedule_command(until, today, now) -> None:
     db.session.commit()
     for line in done:
         click.echo(line)
+
+
+@honors_cli.command("init")
+@click.option("--admin-username", default=None, help="The first administrator's username.")
+@click.option("--admin-name", default=None, help="The first administrator's display name.")
+@click.option(
+    "--admin-password",
+    default=None,
+    help="The first administrator's password (prompted, hidden and twice, when omitted).",
+)
+@click.option("--no-admin", is_flag=True, help="Seed the catalogue only; create no account.")
+def init_command(
+    admin_username: str | None, admin_name: str | None, admin_password: str | None, no_admin: bool
+) -> None:
+    """Start a real installation: seed the city's program catalogue (programs, categories,
+    the external lists; no people, accounts or stories), then create the first
+    administrator unless one exists. Running it again changes nothing."""
+    created = seed_catalogue()
+    db.session.commit()
+    if any(created.values()):
+        click.echo("catalogue seeded: " + ", ".join(f"{k} {v}" for k, v in created.items()))
+    else:
+        click.echo("catalogue already present; nothing changed")
+    if no_admin:
+        return
+    if accounts.active_admin_exists():
+        click.echo("an administrator exists; no account created")
+        return
+    click.echo("Create the first administrator (administrator and secretariat staff roles).")
+    username = admin_username or click.prompt("Username")
+    display_name = (
+        admin_name
+        if admin_name is not None
+        else click.prompt("Display name", default="", show_default=False)
+    )
+    password = admin_password or click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = accounts.create_user(
+            username=username,
+            display_name=display_name,
+            password=password,
+            roles=[Role.ADMIN, Role.STAFF],
+        )
+    except accounts.AccountError as error:
+        db.session.rollback()
+        raise click.ClickException(
+            f"{error.field}: {error.message} (the catalogue is saved; run init again)"
+        ) from error
+    db.session.commit()
+    click.echo(f"created administrator {user.username}")
