@@ -14,6 +14,7 @@ from app.nominations.models import Nomination
 from app.orgs.models import Organisation
 from app.programs.models import BallotRule, Cadence, Category, Cycle, Level, Program
 from tests import factories
+from tests.conftest import login
 
 CLASSIC = {"altruistic", "brave", "honest", "dedicated", "filial"}
 YOUTH = {"diligent", "self_reliant", "public_spirited", "innovative"}
@@ -234,3 +235,11 @@ def test_init_after_demo_changes_nothing(app, runner):
     assert "an administrator exists; no account created" in again.output
     with app.app_context():
         assert _row_counts() == before
+
+
+def test_init_admin_logs_in_and_sees_the_seeding_in_the_audit_log(app, runner, client):
+    _init(runner, *ADMIN_ARGS, ADMIN_PASSWORD)
+    assert login(client, "admin", ADMIN_PASSWORD).status_code == 302
+    page = client.get("/staff/audit/?action=program.created")
+    assert page.status_code == 200
+    assert page.get_data(as_text=True).count("<code>program.created</code>") == 10
