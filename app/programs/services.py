@@ -469,6 +469,8 @@ def update_cycle_dates(
         )
     for name, value in changes.items():
         setattr(cycle, name, value)
+    if "notice_ends_at" in changes:
+        cycle.notice_ended_at = None  # a moved end is seen (and announced) anew
     db.session.flush()
     record_event(
         "cycle.dates_changed",
