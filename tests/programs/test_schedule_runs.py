@@ -263,3 +263,31 @@ def test_schedule_at_notice_end_tells_staff_once_the_list_awaits_publication(run
     assert link == f"/staff/cycles/{run.cycle_id}"
     (event,) = [e for e in run.schedule_events if e.action == "cycle.notice_ended"]
     assert event.after == {"notice_ends_at": notice_end.isoformat(), "waiting": []}
+
+
+def test_notice_end_moved_after_the_schedule_noted_it_is_noted_again_at_the_new_end(ctx):
+    from app.audit.services import SCHEDULE
+    from app.notice.services import note_ended_notices
+
+    staff = factories.make_user(Role.STAFF, username="notice-staff")
+    cycle = factories.make_open_cycle()
+    cycle.state = CyclePhase.NOTICE  # arranged directly: the phase under test
+    start = utcnow().replace(microsecond=0) - timedelta(days=8)
+    cycle.notice_starts_at, cycle.notice_ends_at = start, start + timedelta(days=7)
+    db.session.commit()
+    first = start + timedelta(days=7, minutes=5)
+    assert note_ended_notices(first, SCHEDULE) == [
+        f"notice ended {cycle.program.code} 2026-11: ready to publish"
+    ]
+    assert note_ended_notices(first + HOUR, SCHEDULE) == []
+    services.update_cycle_dates(
+        cycle, actor=staff, reason="An objection came in late.", notice_ends_at=first + HOUR
+    )
+    assert cycle.notice_ended_at is None
+    assert note_ended_notices(first + 2 * HOUR, SCHEDULE) == [
+        f"notice ended {cycle.program.code} 2026-11: ready to publish"
+    ]
+    assert cycle.notice_ended_at == first + 2 * HOUR
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).where(Notification.user_id == staff.id)) == 2
+    )
