@@ -36,3 +36,18 @@ def test_mail_only_after_commit(app):
         notify([user], subject="B", body="b")
         db.session.commit()
         assert [m.subject for m in sender.sent] == ["B"]
+
+
+def test_audit_log_names_the_schedule_as_actor_of_its_moves_and_filters_by_it(app, login_as):
+    from app.audit.services import SCHEDULE, record_event
+
+    with app.app_context():
+        record_event("cycle.transition", actor=SCHEDULE, object_type="cycles", object_id=7)
+        record_event("cycle.dates_changed", actor=None, object_type="cycles", object_id=7)
+        db.session.commit()
+    staff = login_as(Role.STAFF, username="auditor")
+    html = staff.get("/staff/audit/?object_type=cycles&lang=en").get_data(as_text=True)
+    rows = [row.split("</td>")[1].strip() for row in html.split("<tr><td>")[1:]]
+    assert rows == ["<td>system", "<td>the schedule"]
+    only = staff.get("/staff/audit/?actor=schedule&lang=en").get_data(as_text=True)
+    assert (only.count("<tr><td>"), "cycle.transition" in only) == (1, True)

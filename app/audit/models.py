@@ -20,6 +20,8 @@ class AuditEvent(db.Model):
     actor_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
+    # A non-human actor, when no account made the change: "schedule" (`honors schedule`).
+    via: Mapped[str | None] = mapped_column(sa.String(20))
     action: Mapped[str] = mapped_column(sa.String(80), index=True)
     object_type: Mapped[str] = mapped_column(sa.String(40))
     object_id: Mapped[int | None]

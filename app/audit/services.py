@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from app.audit.models import AuditEvent
 from app.extensions import db
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """A non-human actor passed where services take `actor`: it holds no account (`id` is
+    None, like an anonymous action) and the audit trail names it in `AuditEvent.via`."""
+
+    via: str
+    id: None = None
+
+
+# `honors schedule`: the calendar's automatic moves are audited as done by it.
+SCHEDULE = SystemActor("schedule")
 
 
 def record_event(
@@ -26,6 +40,7 @@ def record_event(
     event = AuditEvent(
         action=action,
         actor_id=getattr(actor, "id", None),
+        via=actor.via if isinstance(actor, SystemActor) else None,
         object_type=object_type or "-",
         object_id=object_id,
         before=before,

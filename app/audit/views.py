@@ -41,7 +41,8 @@ def log():
     if form.action.data and not form.action.errors:
         stmt = stmt.where(AuditEvent.action.startswith(form.action.data.strip(), autoescape=True))
     if form.actor.data and not form.actor.errors:
-        stmt = stmt.where(User.username == form.actor.data.strip().lower())
+        wanted = form.actor.data.strip().lower()
+        stmt = stmt.where(sa.or_(User.username == wanted, AuditEvent.via == wanted))
     if form.object_type.data and not form.object_type.errors:
         stmt = stmt.where(AuditEvent.object_type == form.object_type.data.strip())
     if (form.object_id.data or "").isdecimal() and len(form.object_id.data) < 10:

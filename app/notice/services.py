@@ -11,6 +11,7 @@ from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.accounts.models import Role, User, UserRole
 from app.audit.services import record_event
 from app.committee import services as committee
 from app.db_types import utcnow
@@ -21,9 +22,17 @@ from app.nominations.models import Nomination
 from app.nominations.services import transition_nomination
 from app.nominations.workflow import Actor, NominationState
 from app.notice.models import Objection, ObjectionStatus
+from app.notifications.services import notify
 from app.privacy import crypto
 from app.programs.models import Cycle, CycleDateChange
-from app.programs.services import date_changes, notice_length, precondition, require_phase
+from app.programs.services import (
+    date_changes,
+    notice_length,
+    on_schedule,
+    precondition,
+    refusals,
+    require_phase,
+)
 from app.programs.workflow import CyclePhase
 
 
@@ -217,3 +226,66 @@ def _notice_clear(cycle: Cycle, now: datetime) -> object | None:
             end=format_datetime(latest, "yyyy-MM-dd HH:mm"),
         )
     return None
+
+
+def _staff_members() -> list[User]:
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(User.is_active.is_(True), UserRole.role == Role.STAFF)
+            .order_by(User.id)
+        )
+    )
+
+
+@on_schedule
+def note_ended_notices(now: datetime, actor) -> list[str]:
+    """`honors schedule`: when a cycle's public notice has ended, mark it and tell staff,
+    once, that the list awaits publication, with what still stands in the way.
+
+    Publishing stays a staff decision (objections settled, the release time chosen): the
+    schedule never publishes. Moving the notice's end clears the mark.
+    """
+    due = db.session.scalars(
+        sa.select(Cycle)
+        .where(
+            Cycle.state == CyclePhase.NOTICE,
+            Cycle.notice_ended_at.is_(None),
+            Cycle.notice_ends_at.is_not(None),
+            Cycle.notice_ends_at <= now,
+        )
+        .order_by(Cycle.id)
+    ).all()
+    staff = _staff_members() if due else []
+    lines = []
+    for cycle in due:
+        problems = [str(p) for p in refusals(cycle, CyclePhase.PUBLISHED, now=now)]
+        cycle.notice_ended_at = now
+        db.session.flush()
+        record_event(
+            "cycle.notice_ended",
+            actor=actor,
+            obj=cycle,
+            after={"notice_ends_at": cycle.notice_ends_at.isoformat(), "waiting": problems},
+        )
+        subject = str(
+            _l(
+                "%(program)s %(period)s: the public notice has ended",
+                program=cycle.program.name_zh,
+                period=cycle.period,
+            )
+        )
+        body = (
+            str(_l("Before publishing: %(problems)s", problems=" ".join(problems)))
+            if problems
+            else str(_l("Nothing stands in the way: publish the list when it is due."))
+        )
+        notify(staff, subject=subject, body=body, link=f"/staff/cycles/{cycle.id}")
+        label = f"{cycle.program.code} {cycle.period}"
+        lines.append(
+            f"notice ended {label}: waiting {' '.join(problems)}"
+            if problems
+            else f"notice ended {label}: ready to publish"
+        )
+    return lines

@@ -10,6 +10,7 @@ import click
 
 from app.accounts import services as accounts
 from app.accounts.models import Role
+from app.audit.services import SCHEDULE
 from app.cli import honors_cli
 from app.db_types import utcnow
 from app.extensions import db
@@ -28,11 +29,13 @@ from app.programs.services import advance_cycles, run_scheduled, schedule_cycles
 @click.option("--now", type=click.DateTime(formats=["%Y-%m-%dT%H:%M"]), default=None, hidden=True)
 def schedule_command(until, today, now) -> None:
     """Create the due cycles of every cadenced program, then move each cycle whose next
-    phase's date has come (open and close nominations, open and end the public review)
-    when nothing stands in the way; running it again changes nothing."""
+    phase's date has come (open and close nominations, open and end the public review,
+    close voting with quorum, tell staff when a notice has ended) when nothing stands in
+    the way; running it again changes nothing. Audited as done by the schedule."""
     day = today.date() if today else date.today()
-    created = schedule_cycles(today=day, until=until.date() if until else None)
-    moves = advance_cycles(now=now.replace(tzinfo=UTC) if now else utcnow())
+    moment = now.replace(tzinfo=UTC) if now else utcnow()
+    created = schedule_cycles(today=day, until=until.date() if until else None, actor=SCHEDULE)
+    moves = advance_cycles(now=moment, actor=SCHEDULE)
     db.session.commit()
     for cycle in created:
         click.echo(f"created {cycle.program.code} {cycle.period}")
@@ -45,7 +48,7 @@ def schedule_command(until, today, now) -> None:
         else:
             click.echo(f"moved {name} {move.source} → {move.target}")
     click.echo(f"{sum(not m.problems for m in moves)} cycle(s) moved")
-    done = run_scheduled(now=now.replace(tzinfo=UTC) if now else utcnow())
+    done = run_scheduled(now=moment, actor=SCHEDULE)
     db.session.commit()
     for line in done:
         click.echo(line)

@@ -169,6 +169,9 @@ class Cycle(db.Model):
     voting_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     notice_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     notice_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When `honors schedule` saw the notice end and told staff the cycle awaits publication
+    # (once per end: moving the notice's end clears it). Publishing stays with staff.
+    notice_ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when voting opens: the roster and the candidate list cannot change afterwards.
     committee_frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -130,9 +130,26 @@ def period_containing(cadence: Cadence, day: date, *, biennial_parity: int = 1) 
     return None
 
 
+def held_after_period(program: Program) -> bool:
+    """Whether the program's cycles are held once the period they honour is over: an annual
+    list is chosen from the year's monthly honorees after the year ends (感动漯河2026年度人物
+    in early 2027). Annual programs are, unless their template says otherwise."""
+    template = program.phase_template or {}
+    return bool(template.get("held_after_period", program.cadence is Cadence.ANNUAL))
+
+
+def _in_previous_period(cadence: Cadence, day: date) -> date:
+    unit = Cadence.ANNUAL if cadence is Cadence.BIENNIAL else cadence
+    return period_containing(unit, day).start - timedelta(days=1)
+
+
 def due_periods(program: Program, today: date, until: date) -> list[Period]:
-    """Every period from the one containing `today` to the one containing `until`."""
-    parity = int(program.phase_template.get("biennial_parity", 1))
+    """The periods whose cycles are held from `today` to `until`: those containing these
+    days, or the ones before them for a program held after its period."""
+    parity = int((program.phase_template or {}).get("biennial_parity", 1))
+    if held_after_period(program):
+        today = _in_previous_period(program.cadence, today)
+        until = _in_previous_period(program.cadence, until)
     periods: list[Period] = []
     day = today
     while day <= until:
@@ -173,7 +190,11 @@ def notice_length(program: Program) -> timedelta:
 
 
 def schedule_cycles(*, today: date, until: date | None = None, actor=None) -> list[Cycle]:
-    """Create the due cycles of every active cadenced local program; idempotent."""
+    """Create the due cycles of every active cadenced local program; idempotent.
+
+    A cycle is named after the period it honours (its `reference_date` is that period's
+    first day); its phases start then, or the day after the period for a program held
+    after its period (the 2026 annual cycle opens on 1 January 2027)."""
     until = max(until or today, today)
     programs = db.session.scalars(
         sa.select(Program).where(
@@ -185,15 +206,17 @@ def schedule_cycles(*, today: date, until: date | None = None, actor=None) -> li
     existing = set(db.session.execute(sa.select(Cycle.program_id, Cycle.period)).tuples())
     created: list[Cycle] = []
     for program in programs:
+        after = held_after_period(program)
         for period in due_periods(program, today, until):
             if (program.id, period.label) in existing:
                 continue
+            opens = period.end + timedelta(days=1) if after else period.start
             cycle = Cycle(
                 program=program,
                 period=period.label,
                 reference_date=period.start,
                 state=CyclePhase.DRAFT,
-                **phase_dates(program, period.start),
+                **phase_dates(program, opens),
             )
             db.session.add(cycle)
             created.append(cycle)
@@ -469,6 +492,8 @@ def update_cycle_dates(
         )
     for name, value in changes.items():
         setattr(cycle, name, value)
+    if "notice_ends_at" in changes:
+        cycle.notice_ended_at = None  # a moved end is seen (and announced) anew
     db.session.flush()
     record_event(
         "cycle.dates_changed",

@@ -359,10 +359,11 @@ def test_schedule_closes_nominations_at_the_deadline(app, runner):
         event = db.session.scalars(
             sa.select(AuditEvent).where(AuditEvent.action == "cycle.transition")
         ).one()
-        assert (event.before, event.after, event.actor_id) == (
+        assert (event.before, event.after, event.actor_id, event.via) == (
             {"state": "nominating"},
             {"state": "vetting"},
             None,
+            "schedule",
         )
 
 
@@ -410,13 +411,17 @@ def test_schedule_waits_when_vetting_is_unfinished_and_says_why(app, runner):
     assert _state(app, cycle_id) is CyclePhase.VETTING
 
 
-def test_schedule_never_closes_voting_nor_publishes(app, runner):
+def test_schedule_never_leaves_voting_nor_publishes_after_every_date(app, runner):
     with app.app_context():
         voting = _cycle(CyclePhase.VOTING, **_planned()).id
         notice = _cycle(CyclePhase.NOTICE, **_planned()).id
     runner.invoke(args=["honors", "schedule", "--now", "2027-06-01T00:00"])
     assert _state(app, voting) is CyclePhase.VOTING
     assert _state(app, notice) is CyclePhase.NOTICE
+    with app.app_context():
+        for cycle_id in (voting, notice):
+            cycle = db.session.get(Cycle, cycle_id)
+            assert (cycle.results_applied_at, cycle.published_at) == (None, None)
 
 
 def _state(app, cycle_id: int) -> CyclePhase:

@@ -32,7 +32,7 @@ def test_schedule_creates_due_cycles_once(programs):
     created = services.schedule_cycles(today=date(2026, 11, 30))
     db.session.commit()
     assert sorted((c.program.code, c.period) for c in created) == [
-        ("annual", "2026"),
+        ("annual", "2025"),  # held in 2026, after the year it honours
         ("monthly", "2026-11"),
         ("quarterly", "2026-Q4"),
     ]
@@ -44,7 +44,8 @@ def test_schedule_until_and_biennial(programs):
     periods = sorted((c.program.code, c.period) for c in created)
     assert ("biennial", "2027") in periods
     assert ("monthly", "2027-02") in periods and ("monthly", "2026-12") in periods
-    assert ("quarterly", "2027-Q1") in periods and ("annual", "2027") in periods
+    assert ("quarterly", "2027-Q1") in periods
+    assert [p for code, p in periods if code == "annual"] == ["2025", "2026"]
     assert not any(code == "ext" for code, _p in periods)
 
 
@@ -58,6 +59,25 @@ def test_schedule_phase_dates_follow_template(programs):
     assert cycle.nominations_open_at.isoformat() == "2026-10-31T16:00:00+00:00"
     assert cycle.nominations_close_at - cycle.nominations_open_at == timedelta(days=15)
     assert cycle.notice_ends_at - cycle.notice_starts_at == timedelta(days=7)
+
+
+def test_schedule_annual_cycle_in_early_2027_honours_2026_and_opens_on_new_year(programs):
+    created = services.schedule_cycles(today=date(2027, 1, 5))
+    (cycle,) = [c for c in created if c.program.code == "annual"]
+    assert (cycle.period, cycle.reference_date) == ("2026", date(2026, 1, 1))
+    # 2027-01-01 00:00 Beijing time is 2026-12-31 16:00 UTC.
+    assert cycle.nominations_open_at.isoformat() == "2026-12-31T16:00:00+00:00"
+    assert cycle.nominations_close_at - cycle.nominations_open_at == timedelta(days=15)
+
+
+def test_schedule_annual_program_not_held_after_its_year_when_its_template_says_so(programs):
+    programs[Cadence.ANNUAL].phase_template = {"held_after_period": False}
+    created = services.schedule_cycles(today=date(2027, 1, 5))
+    (cycle,) = [c for c in created if c.program.code == "annual"]
+    assert (cycle.period, cycle.nominations_open_at.isoformat()) == (
+        "2027",
+        "2026-12-31T16:00:00+00:00",
+    )
 
 
 def test_schedule_command(app, runner, programs):

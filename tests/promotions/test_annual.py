@@ -101,3 +101,54 @@ def test_shortlist_url_in_committee_voting_adds_nobody(app, login_as):
     assert 'class="flash flash-error"' in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Nomination)) == 0
+
+
+def test_scheduled_annual_cycle_in_early_2027_shortlists_2026_honorees(app, login_as, runner):
+    """感动漯河2026年度人物 is chosen in January 2027: the cycle the calendar makes then
+    offers 2026's monthly honorees (issue 13 found it looking at 2027 and finding nobody)."""
+    with app.app_context():
+        monthly = factories.make_program(code="luohe_good", cadence=Cadence.MONTHLY)
+        annual = factories.make_program(code="touching_luohe", cadence=Cadence.ANNUAL)
+        category_id = factories.make_category().id
+        annual.categories.append(ProgramCategory(category_id=category_id))
+        db.session.commit()
+        annual_id = annual.id
+        honorees = {}
+        for name, month in (
+            ("去年十二月好人", date(2026, 12, 1)),
+            ("今年一月好人", date(2027, 1, 1)),
+        ):
+            honoree = factories.make_honoree(name=name, slug=f"m-{month:%Y%m}")
+            factories.make_honor(
+                honoree,
+                monthly,
+                period=f"{month:%Y-%m}",
+                period_start=month,
+                period_end=month.replace(day=31),
+            )
+            honorees[name] = honoree.id
+        factories.make_org(code="office")
+    result = runner.invoke(
+        args=["honors", "schedule", "--today", "2027-01-05", "--now", "2027-01-05T02:00"]
+    )
+    assert "moved touching_luohe 2026 draft → nominating" in result.output
+    with app.app_context():
+        cycle_id = db.session.scalar(sa.select(Cycle.id).where(Cycle.program_id == annual_id))
+    staff = login_as(Role.STAFF, organisation_code="office")
+    url = f"/staff/nominations/shortlist/{cycle_id}"
+    page = staff.get(url).get_data(as_text=True)
+    assert ("去年十二月好人" in page, "今年一月好人" in page) == (True, False)
+    staff.post(
+        url,
+        data={
+            "csrf_token": csrf_token(staff, url),
+            "category_id": str(category_id),
+            "honoree_ids": [str(honorees["去年十二月好人"])],
+        },
+    )
+    with app.app_context():
+        nomination = db.session.scalars(sa.select(Nomination)).one()
+        assert (nomination.cycle_id, nomination.honoree_id) == (
+            cycle_id,
+            honorees["去年十二月好人"],
+        )
