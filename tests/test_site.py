@@ -1,0 +1,183 @@
+"""The site's frame from settings: name, issuing office, government-site identifiers, the
+supervision contact on /notice, the demo disclaimer, and period labels on public pages."""
+
+from __future__ import annotations
+
+import pytest
+from flask_babel import force_locale
+
+from app.demo import data as demo_data
+from app.extensions import db
+from app.honors.services import bump_public_version
+from app.programs.models import Cadence
+from app.programs.periods import period_label, period_label_zh
+from app.programs.workflow import CyclePhase
+from tests import factories
+from tests.conftest import make_test_app
+
+SETTINGS = {
+    "SITE_NAME": "Yancheng Good People",
+    "SITE_ISSUER": "Yancheng Civilization Office",
+    "GOV_SITE_CODE": "4111000001",
+    "ICP_NUMBER": "豫ICP备12345678号-1",
+    "PSB_NUMBER": "豫公网安备41110202000123号",
+    "SUPERVISION_PHONE": "0395-3100000",
+    "SUPERVISION_ADDRESS": "Renmin Road 1, Luohe",
+}
+
+
+@pytest.fixture(scope="module")
+def configured_app(tmp_path_factory):
+    app = make_test_app(tmp_path_factory, **SETTINGS)
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+def test_footer_shows_configured_name_issuer_and_identifiers(configured_app):
+    html = configured_app.test_client().get("/?lang=en").get_data(as_text=True)
+
+    assert "<title>Home · Yancheng Good People</title>" in html
+    assert '<span class="brand-name">Yancheng Good People</span>' in html
+    assert "Issued by: Yancheng Civilization Office" in html
+    assert "Site identifier: 4111000001" in html
+    assert (
+        '<a href="https://beian.miit.gov.cn/" rel="noopener" target="_blank">'
+        "豫ICP备12345678号-1</a>" in html
+    )
+    assert (
+        '<a href="https://beian.mps.gov.cn/#/query/webSearch?code=41110202000123" '
+        'rel="noopener" target="_blank">豫公网安备41110202000123号</a>' in html
+    )
+
+
+def test_footer_without_settings_has_default_name_and_no_identifiers(client):
+    html = client.get("/?lang=en").get_data(as_text=True)
+
+    assert "<title>Home · Luohe Honor Registry</title>" in html
+    assert "Issued by: Luohe Municipal Civilization Office" in html
+    assert 'class="footer-ids"' not in html
+    assert "Site identifier" not in html
+    assert "beian.miit.gov.cn" not in html
+    assert "beian.mps.gov.cn" not in html
+
+
+def test_notice_shows_configured_supervision_phone_and_address(configured_app):
+    html = configured_app.test_client().get("/notice?lang=en").get_data(as_text=True)
+
+    assert "Supervision phone: 0395-3100000" in html
+    assert "Address: Renmin Road 1, Luohe" in html
+
+
+def test_notice_without_settings_shows_no_supervision_contact(client):
+    html = client.get("/notice?lang=en").get_data(as_text=True)
+
+    assert "Supervision phone" not in html
+    assert 'class="notice-supervision"' not in html
+
+
+def test_demo_marker_is_the_demo_loaders_first_account():
+    from app.core.site import DEMO_MARKER_USERNAME
+
+    assert demo_data.USERS[0][0] == DEMO_MARKER_USERNAME
+
+
+def test_demo_disclaimer_absent_without_demo_data(client):
+    html = client.get("/?lang=en").get_data(as_text=True)
+
+    assert "All demo names and stories are fictional." not in html
+
+
+def test_demo_disclaimer_present_once_demo_data_is_loaded(app, client):
+    assert "demo-disclaimer" not in client.get("/?lang=en").get_data(as_text=True)
+    with app.app_context():
+        factories.make_user(username="demo-admin")
+        bump_public_version()  # as the demo loader does
+        db.session.commit()
+
+    html = client.get("/?lang=en").get_data(as_text=True)
+
+    assert (
+        '<p class="muted demo-disclaimer">All demo names and stories are fictional.</p>' in html
+    )
+
+
+@pytest.mark.parametrize(
+    ("period", "english"),
+    [
+        ("2026-11", "November 2026"),
+        ("2026-01", "January 2026"),
+        ("2026-Q3", "Q3 2026"),
+        ("2026", "2026"),
+        ("2025-2026", "2025–2026"),
+        ("2026年第1批", "2026年第1批"),
+        ("", ""),
+    ],
+)
+def test_period_label_in_english(app, period, english):
+    with app.test_request_context(), force_locale("en"):
+        assert period_label(period) == english
+
+
+def test_period_label_zh_is_chinese_on_an_english_page(app):
+    with app.test_request_context(), force_locale("en"):
+        label = period_label_zh("2026-11")
+
+    assert "2026-11" not in label
+    assert "November" not in label
+
+
+def _cadence_honors(app) -> str:
+    """One honoree with a monthly, quarterly, annual and biennial honor; returns its slug."""
+    with app.app_context():
+        honoree = factories.make_honoree(name="王测试")
+        for cadence, period in [
+            (Cadence.MONTHLY, "2026-11"),
+            (Cadence.QUARTERLY, "2026-Q3"),
+            (Cadence.ANNUAL, "2025"),
+            (Cadence.BIENNIAL, "2023-2024"),
+        ]:
+            factories.make_honor(honoree, factories.make_program(cadence=cadence), period=period)
+        bump_public_version()
+        db.session.commit()
+        return honoree.slug
+
+
+@pytest.mark.parametrize("page", ["/roll", "/honorees/{slug}"])
+def test_roll_and_honoree_page_show_period_labels_in_english(app, client, page):
+    slug = _cadence_honors(app)
+
+    html = client.get(page.format(slug=slug) + "?lang=en").get_data(as_text=True)
+
+    for text in ("November 2026", "Q3 2026", "2025", "2023–2024"):
+        assert text in html, text
+    assert "2026-11" not in html
+    assert "2026-Q3" not in html
+
+
+@pytest.mark.parametrize("page", ["/roll", "/honorees/{slug}"])
+def test_roll_and_honoree_page_show_no_period_codes_in_chinese(app, client, page):
+    slug = _cadence_honors(app)
+
+    html = client.get(page.format(slug=slug) + "?lang=zh").get_data(as_text=True)
+
+    assert "2026-11" not in html
+    assert "2026-Q3" not in html
+    assert "2023-2024" not in html
+
+
+@pytest.mark.parametrize(
+    ("period", "english"),
+    [("2026-11", "November 2026"), ("2026-Q3", "Q3 2026"), ("2026", "2026")],
+)
+def test_notice_heading_shows_period_label(app, client, period, english):
+    with app.app_context():
+        cycle = factories.make_cycle(period=period, state=CyclePhase.NOTICE)
+        program = cycle.program.name_en
+
+    en = client.get("/notice?lang=en").get_data(as_text=True)
+    zh = client.get("/notice?lang=zh").get_data(as_text=True)
+
+    assert f"{program} · {english}</h2>" in en
+    if period != "2026":  # the annual label differs from the code once translated only
+        assert f" · {period}</h2>" not in zh
