@@ -97,9 +97,7 @@ def test_demo_disclaimer_present_once_demo_data_is_loaded(app, client):
 
     html = client.get("/?lang=en").get_data(as_text=True)
 
-    assert (
-        '<p class="muted demo-disclaimer">All demo names and stories are fictional.</p>' in html
-    )
+    assert '<p class="muted demo-disclaimer">All demo names and stories are fictional.</p>' in html
 
 
 @pytest.mark.parametrize(
