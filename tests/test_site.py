@@ -179,3 +179,19 @@ def test_notice_heading_shows_period_label(app, client, period, english):
     assert f"{program} · {english}</h2>" in en
     if period != "2026":  # the annual label differs from the code once translated only
         assert f" · {period}</h2>" not in zh
+
+
+def test_feed_title_uses_configured_site_name(configured_app):
+    feed = configured_app.test_client().get("/feed.atom").get_data(as_text=True)
+
+    assert "<title>Yancheng Good People · 最新上榜</title>" in feed
+
+
+def test_feed_entry_titles_show_no_period_codes(app, client):
+    _cadence_honors(app)
+
+    feed = client.get("/feed.atom").get_data(as_text=True)
+
+    assert feed.count("<title>王测试：") == 4
+    assert "2026-11" not in feed
+    assert "2026-Q3" not in feed
