@@ -195,3 +195,23 @@ def test_feed_entry_titles_show_no_period_codes(app, client):
     assert feed.count("<title>王测试：") == 4
     assert "2026-11" not in feed
     assert "2026-Q3" not in feed
+
+
+def test_ballot_reminder_subject_names_the_period_label(app):
+    import sqlalchemy as sa
+
+    from app.committee import services as committee
+    from app.notifications.models import Notification
+    from app.programs.models import Cycle
+    from tests.committee.conftest import build
+
+    with app.test_request_context(), force_locale("en"):
+        setup = build(members=2, candidates=2, quota=1)
+        cycle = db.session.get(Cycle, setup.cycle_id)
+        program = cycle.program.name_zh
+        assert committee.remind_non_voters(cycle, actor=None) == 2
+        db.session.commit()
+        subjects = set(db.session.scalars(sa.select(Notification.subject)))
+        db.session.remove()
+
+    assert subjects == {f"Reminder: your ballot for {program} November 2026 is awaited"}
