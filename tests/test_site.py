@@ -215,3 +215,22 @@ def test_ballot_reminder_subject_names_the_period_label(app):
         db.session.remove()
 
     assert subjects == {f"Reminder: your ballot for {program} November 2026 is awaited"}
+
+
+def test_certificate_names_the_configured_issuer_and_no_period_code(configured_app):
+    import io
+
+    import pypdf
+
+    with configured_app.app_context():
+        honoree = factories.make_honoree(name="证书测试人", slug="cert-site")
+        honor = factories.make_honor(honoree, factories.make_program(), period="2026-11")
+        url = f"/honorees/cert-site/certificates/{honor.id}.pdf"
+        db.session.remove()
+
+    response = configured_app.test_client().get(url)
+    text = pypdf.PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
+
+    assert response.status_code == 200
+    assert "Yancheng Civilization Office" in text
+    assert "2026-11" not in text
