@@ -234,3 +234,11 @@ def test_certificate_names_the_configured_issuer_and_no_period_code(configured_a
     assert response.status_code == 200
     assert "Yancheng Civilization Office" in text
     assert "2026-11" not in text
+
+
+@pytest.mark.parametrize("page", ["/", "/stats"])
+def test_china_list_since_month_shown_as_label(client, page):
+    html = client.get(page + "?lang=en").get_data(as_text=True)
+
+    assert "since August 2018" in html
+    assert "2018-08" not in html
