@@ -242,3 +242,16 @@ def test_china_list_since_month_shown_as_label(client, page):
 
     assert "since August 2018" in html
     assert "2018-08" not in html
+
+
+def test_vetting_queue_cycle_filter_shows_period_labels(app, login_as):
+    from app.accounts.models import Role
+
+    staff = login_as(Role.STAFF)
+    with app.app_context():
+        cycle = factories.make_cycle(period="2026-Q3")
+        option = f'<option value="{cycle.id}">{cycle.program.name_zh} Q3 2026</option>'
+
+    html = staff.get("/staff/nominations/?lang=en").get_data(as_text=True)
+
+    assert option in html
