@@ -119,10 +119,7 @@ def test_period_label_in_english(app, period, english):
 
 def test_period_label_zh_is_chinese_on_an_english_page(app):
     with app.test_request_context(), force_locale("en"):
-        label = period_label_zh("2026-11")
-
-    assert "2026-11" not in label
-    assert "November" not in label
+        assert period_label_zh("2026-11") == "2026年11月"
 
 
 def _cadence_honors(app) -> str:
@@ -159,6 +156,7 @@ def test_roll_and_honoree_page_show_no_period_codes_in_chinese(app, client, page
 
     html = client.get(page.format(slug=slug) + "?lang=zh").get_data(as_text=True)
 
+    assert "2026年11月" in html
     assert "2026-11" not in html
     assert "2026-Q3" not in html
     assert "2023-2024" not in html
@@ -177,8 +175,8 @@ def test_notice_heading_shows_period_label(app, client, period, english):
     zh = client.get("/notice?lang=zh").get_data(as_text=True)
 
     assert f"{program} · {english}</h2>" in en
-    if period != "2026":  # the annual label differs from the code once translated only
-        assert f" · {period}</h2>" not in zh
+    if period == "2026-11":  # CLDR's; the others come with the catalog
+        assert " · 2026年11月</h2>" in zh
 
 
 def test_feed_title_uses_configured_site_name(configured_app):
@@ -193,6 +191,7 @@ def test_feed_entry_titles_show_no_period_codes(app, client):
     feed = client.get("/feed.atom").get_data(as_text=True)
 
     assert feed.count("<title>王测试：") == 4
+    assert "2026年11月</title>" in feed
     assert "2026-11" not in feed
     assert "2026-Q3" not in feed
 
@@ -242,6 +241,7 @@ def test_china_list_since_month_shown_as_label(client, page):
 
     assert "since August 2018" in html
     assert "2018-08" not in html
+    assert "2018年8月" in client.get(page + "?lang=zh").get_data(as_text=True)
 
 
 def test_vetting_queue_cycle_filter_shows_period_labels(app, login_as):

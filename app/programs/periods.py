@@ -9,13 +9,15 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask_babel import force_locale, format_date, gettext, pgettext
+from babel.dates import format_skeleton
+from flask_babel import force_locale, get_locale, gettext
+from flask_babel import lazy_gettext as _l
 
 MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 QUARTER = re.compile(r"(\d{4})-Q([1-4])")
 YEAR = re.compile(r"\d{4}")
 YEARS = re.compile(r"(\d{4})-(\d{4})")
-CHINESE_DIGITS = "〇一二三四"
+QUARTER_NAMES = {1: _l("Q1"), 2: _l("Q2"), 3: _l("Q3"), 4: _l("Q4")}
 
 
 def period_label(period: str | None) -> str:
@@ -23,25 +25,17 @@ def period_label(period: str | None) -> str:
     if not period:
         return ""
     if match := MONTH.fullmatch(period):
-        year, month = int(match[1]), int(match[2])
-        return gettext(
-            "%(month_name)s %(year)d",
-            month_name=format_date(date(year, month, 1), "LLLL"),
-            month=month,
-            year=year,
-        )
+        # CLDR's year-month: 2026年11月 / November 2026.
+        day = date(int(match[1]), int(match[2]), 1)
+        return format_skeleton("yMMMM", day, locale=get_locale())
     if match := QUARTER.fullmatch(period):
-        quarter = int(match[2])
-        return gettext(
-            "Q%(quarter)d %(year)d",
-            quarter=quarter,
-            quarter_zh=CHINESE_DIGITS[quarter],
-            year=int(match[1]),
-        )
+        quarter = QUARTER_NAMES[int(match[2])]
+        return gettext("%(quarter)s %(year)d", quarter=quarter, year=int(match[1]))
+    # An annual or biennial edition: "2026" in English, 2026年度 in Chinese.
     if YEAR.fullmatch(period):
-        return pgettext("period", "%(year)d", year=int(period))
+        return gettext("%(year)d", year=int(period))
     if match := YEARS.fullmatch(period):
-        return pgettext("period", "%(first)d–%(last)d", first=int(match[1]), last=int(match[2]))
+        return gettext("%(first)d–%(last)d", first=int(match[1]), last=int(match[2]))
     return period
 
 
