@@ -255,3 +255,17 @@ def test_vetting_queue_cycle_filter_shows_period_labels(app, login_as):
     html = staff.get("/staff/nominations/?lang=en").get_data(as_text=True)
 
     assert option in html
+
+
+def test_demo_flag_costs_logged_in_pages_no_query_after_the_first(app, login_as):
+    from app.accounts.models import Role
+    from tests.test_query_counts import count_queries
+
+    staff = login_as(Role.STAFF)
+    staff.get("/staff/")  # the process's first read of the flag
+    with count_queries(app) as queries, app.test_request_context():
+        from app.core.site import demo_loaded
+
+        assert demo_loaded() is False
+
+    assert queries["n"] == 0

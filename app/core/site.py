@@ -7,12 +7,12 @@ import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g
 from flask_babel import gettext
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.accounts.models import User
-from app.core.cache import public_version
+from app.core.cache import VERSION_MEMO, public_version
 from app.extensions import db
 
 # The demo loader's first account (app/demo/data.py USERS): a real site never has it.
@@ -91,15 +91,16 @@ def register(app) -> None:
 
 
 def demo_loaded() -> bool:
-    """Whether the demo data set is in the database: asked again only when the public data
-    version changes (loading the demo bumps it); the version itself is read at most once
-    per request and PUBLIC_VERSION_TTL per process, like the page cache's. A database that
-    cannot answer (an error page during an outage) shows no disclaimer."""
+    """Whether the demo data set is in the database, remembered per process with the public
+    data version it was read under and asked again when a page has read a newer version
+    (loading the demo bumps it): no page makes a query for it but the process's first.
+    A database that cannot answer (an error page during an outage) shows no disclaimer."""
     remembered = current_app.extensions.get(DEMO_MEMO)
+    known = g.get("public_version") or (current_app.extensions.get(VERSION_MEMO) or (0, None))[1]
+    if remembered is not None and (known is None or remembered[0] == known):
+        return remembered[1]
     try:
         version = public_version()
-        if remembered is not None and remembered[0] == version:
-            return remembered[1]
         loaded = bool(
             db.session.scalar(sa.select(sa.exists().where(User.username == DEMO_MARKER_USERNAME)))
         )
