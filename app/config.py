@@ -65,6 +65,21 @@ class Config:
         "ALLOWED_HOSTS", "" if os.environ.get("PUBLIC_BASE_URL") else "localhost,127.0.0.1,::1"
     )
 
+    # The site's identity in the header, footer, feed and certificates. Unset: the defaults
+    # (漯河好人榜, 漯河市精神文明建设委员会办公室), translated; set: shown as set in every language.
+    SITE_NAME = os.environ.get("SITE_NAME", "").strip()
+    SITE_ISSUER = os.environ.get("SITE_ISSUER", "").strip()  # 主办单位
+    # Government-site identifiers in the footer, each shown only when set: 网站标识码,
+    # ICP备案号 (e.g. 豫ICP备12345678号-1, links to beian.miit.gov.cn) and 公安机关备案号
+    # (e.g. 豫公网安备41110202000001号, links to its record at beian.mps.gov.cn by its digits).
+    GOV_SITE_CODE = os.environ.get("GOV_SITE_CODE", "").strip()
+    ICP_NUMBER = os.environ.get("ICP_NUMBER", "").strip()
+    PSB_NUMBER = os.environ.get("PSB_NUMBER", "").strip()
+    # Where the public reports concerns about a candidate in notice (监督电话, 地址), shown
+    # on /notice when set.
+    SUPERVISION_PHONE = os.environ.get("SUPERVISION_PHONE", "").strip()
+    SUPERVISION_ADDRESS = os.environ.get("SUPERVISION_ADDRESS", "").strip()
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool_env("SESSION_COOKIE_SECURE")

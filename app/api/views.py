@@ -11,12 +11,14 @@ from app.api import openapi
 from app.api.serializers import honor_json, honoree_json
 from app.core.cache import public_page
 from app.core.markdown import render_markdown
+from app.core.site import site
 from app.core.urls import public_url, public_url_for
 from app.db_types import utcnow
 from app.extensions import db
 from app.honors.models import Honor, Honoree, HonoreeKind
 from app.honors.queries import headline_figures, public_honor_filter, public_honoree_or_abort
 from app.programs.models import Program
+from app.programs.periods import period_label_zh
 from app.roll.queries import roll_page
 from app.roll.views import _int, filters_from
 
@@ -42,7 +44,7 @@ def feed():
     )
     generator = FeedGenerator()
     generator.id(public_url_for("roll.index"))
-    generator.title("漯河好人榜 · 最新上榜")
+    generator.title(f"{site().name_zh} · 最新上榜")
     generator.link(href=public_url_for("api.feed"), rel="self")
     generator.link(href=public_url_for("roll.index"), rel="alternate")
     generator.language("zh-CN")
@@ -52,7 +54,9 @@ def feed():
         entry = generator.add_entry()
         page = public_url_for("honors.honoree", slug=honor.honoree.slug)
         entry.id(f"{page}#honor-{honor.id}")
-        entry.title(f"{honor.honoree.name}：{honor.program.name_zh} {honor.period_label}")
+        entry.title(
+            f"{honor.honoree.name}：{honor.program.name_zh} {period_label_zh(honor.period_label)}"
+        )
         entry.link(href=page)
         entry.summary(honor.honoree.headline)
         entry.published(honor.published_at)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from app.core.spreadsheets import XlsxBook
+from app.programs.periods import period_label_zh
 
 
 def results_workbook(cycle, outcome, names: dict[int, str], outcome_labels: dict) -> bytes:
     book = XlsxBook()
     sheet = book.sheet(_("Results"))
     main = outcome.main
-    sheet.append([f"{cycle.program.name_zh} {cycle.period}"])
+    sheet.append([f"{cycle.program.name_zh} {period_label_zh(cycle.period)}"])
     sheet.append(
         [
             _("Roster"),

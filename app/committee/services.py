@@ -42,6 +42,7 @@ from app.nominations.services import transition_nomination
 from app.nominations.workflow import Actor, NominationState
 from app.notifications.services import notify
 from app.programs.models import BallotRule, Cycle
+from app.programs.periods import period_label
 from app.programs.services import on_enter, on_schedule, precondition, require_phase
 from app.programs.workflow import CyclePhase
 
@@ -546,7 +547,7 @@ def remind_non_voters(cycle: Cycle, *, actor) -> int:
         _l(
             "Reminder: your ballot for %(program)s %(period)s is awaited",
             program=cycle.program.name_zh,
-            period=cycle.period,
+            period=period_label(cycle.period),
         )
     )
     body = (

@@ -19,11 +19,12 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from app.core.site import site
 from app.honors.models import AwardKind, Honor
+from app.programs.periods import period_label_zh
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-ISSUER = "漯河市精神文明建设委员会办公室"
 
 
 def certificate_number(honor: Honor) -> str:
@@ -35,7 +36,7 @@ def render(honor: Honor, page_url: str) -> bytes:
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=(width, height))
     pdf.setTitle(f"荣誉证书 {honor.honoree.name}")
-    pdf.setAuthor(ISSUER)
+    pdf.setAuthor(site().issuer_zh)
     pdf.setStrokeColor(colors.HexColor("#b3261e"))
     pdf.setLineWidth(6)
     pdf.rect(28, 28, width - 56, height - 56)
@@ -54,7 +55,7 @@ def render(honor: Honor, page_url: str) -> bytes:
     pdf.drawCentredString(
         width / 2,
         height - 250,
-        f"荣获 {honor.program.name_zh}（{honor.period_label}）{award}称号",
+        f"荣获 {honor.program.name_zh}（{period_label_zh(honor.period_label)}）{award}称号",
     )
     if honor.honoree.headline:
         pdf.setFont(FONT, 14)
@@ -63,7 +64,7 @@ def render(honor: Honor, page_url: str) -> bytes:
     issued = (honor.published_at or datetime.now(ZoneInfo("UTC"))).astimezone(
         ZoneInfo("Asia/Shanghai")
     )
-    pdf.drawRightString(width - 90, 150, ISSUER)
+    pdf.drawRightString(width - 90, 150, site().issuer_zh)
     pdf.drawRightString(width - 90, 125, f"{issued:%Y年%m月%d日}")
     pdf.setFont(FONT, 10)
     pdf.drawString(90, 80, f"证书编号：{certificate_number(honor)}")

@@ -35,6 +35,7 @@ from app.nominations.services import (
 )
 from app.nominations.workflow import Actor, NominationState
 from app.programs.models import Cycle
+from app.programs.periods import period_label_zh
 from app.programs.services import period_containing, transition_cycle
 from app.programs.workflow import CyclePhase
 
@@ -263,7 +264,7 @@ def json_ld(honoree: Honoree, honors: list[Honor], url: str, image: str | None) 
         "url": url,
         "description": honoree.headline,
         "award": [
-            f"{h.program.name_zh} {h.period_label}"
+            f"{h.program.name_zh} {period_label_zh(h.period_label)}"
             + ("（提名奖）" if h.award.value == "nomination_award" else "")
             for h in honors
         ],

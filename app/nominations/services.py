@@ -49,6 +49,7 @@ from app.notifications.services import notify, organisation_nominators
 from app.orgs.models import Organisation, OrgKind
 from app.privacy import crypto, id_numbers
 from app.programs.models import Cadence, Category, Cycle, NomineeKind, Program, program_feeds
+from app.programs.periods import period_label
 from app.programs.services import precondition, require_phase
 from app.programs.workflow import CyclePhase
 
@@ -489,7 +490,7 @@ def eligibility_problems(nomination: Nomination) -> list[tuple[str | None, objec
                     _l(
                         "Already honored as %(program)s (%(period)s): not eligible again.",
                         program=held[0].name_zh,
-                        period=held[1],
+                        period=period_label(held[1]),
                     ),
                 )
             )

@@ -32,6 +32,7 @@ from app.nominations.models import Nomination
 from app.notice import services
 from app.notice.models import Objection, ObjectionStatus
 from app.privacy import crypto, id_numbers
+from app.programs.periods import period_label
 
 bp = Blueprint("notice", __name__)
 admin_bp = Blueprint("objections", __name__)
@@ -88,7 +89,7 @@ def _objection_form() -> ObjectionForm:
             choices.append(
                 SelectChoice(
                     str(nomination.id),
-                    f"{nomination.name} · {cycle.program.name_zh} {cycle.period}",
+                    f"{nomination.name} · {cycle.program.name_zh} {period_label(cycle.period)}",
                 )
             )
     form.nomination_id.choices = choices

@@ -19,6 +19,7 @@ from app.nominations.models import Channel, PublicRecommendation, Recommendation
 from app.orgs import queries as org_queries
 from app.orgs.models import Organisation
 from app.programs.models import Category, Cycle
+from app.programs.periods import period_label
 from app.recommendations import services
 from app.recommendations.forms import AcceptForm, RecommendForm, RejectForm
 
@@ -75,7 +76,7 @@ def _accept_form() -> AcceptForm:
     form = AcceptForm()
     cycles = nomination_services.open_cycles()
     form.cycle_id.choices = [SelectChoice("", _("— choose —"))] + [
-        SelectChoice(str(c.id), f"{c.program.name_zh} {c.period}") for c in cycles
+        SelectChoice(str(c.id), f"{c.program.name_zh} {period_label(c.period)}") for c in cycles
     ]
     categories = db.session.scalars(sa.select(Category).order_by(Category.sort_order)).all()
     form.category_id.choices = [SelectChoice("", _("— choose —"))] + [

@@ -30,6 +30,7 @@ from app.nominations.permissions import can_export_id_numbers, can_link_registry
 from app.nominations.workflow import NominationState
 from app.orgs import queries as org_queries
 from app.programs.models import Category, Cycle, Program
+from app.programs.periods import period_label
 from app.vetting import exports
 from app.vetting.forms import QueueFilterForm
 
@@ -50,7 +51,7 @@ def _filter_form() -> tuple[QueueFilterForm, queries.QueueFilters]:
         sa.select(Cycle).join(Program).order_by(Cycle.reference_date.desc(), Program.sort_order)
     ).all()
     form.cycle_id.choices = [SelectChoice("", _("All"))] + [
-        SelectChoice(str(c.id), f"{c.program.name_zh} {c.period}") for c in cycles
+        SelectChoice(str(c.id), f"{c.program.name_zh} {period_label(c.period)}") for c in cycles
     ]
     form.district_id.choices = [SelectChoice("", _("All"))] + [
         SelectChoice(str(d.id), d.name) for d in org_queries.districts()
