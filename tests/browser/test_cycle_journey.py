@@ -138,7 +138,9 @@ def _open_cycle(staff: Person) -> tuple[int, str]:
     assert "已新建 1 个期次" in staff.flashes()
     staff.submit("table a:has-text('漯河好人')")
     cycle_id = int(re.search(r"/staff/cycles/(\d+)", staff.page.url).group(1))
-    period = re.search(r"\d{4}-\d{2}", staff.page.locator("h1").inner_text()).group(0)
+    # The heading shows the period's label (2026年11月); the URLs use its code (2026-11).
+    year, month = re.search(r"(\d{4})年(\d{1,2})月", staff.page.locator("h1").inner_text()).groups()
+    period = f"{year}-{int(month):02d}"
     # The template's dates follow the calendar month; today's deadline may be past already.
     now = local_minute()
     _set_dates(
@@ -425,7 +427,8 @@ def _honoree_is_public(public: Person, period: str) -> str:
     public.submit(f".honoree-card a:has-text('{HONOREE.name}')")
     slug = public.page.url.rstrip("/").rsplit("/", 1)[-1]
     main = public.main()
-    assert HONOREE.headline in main and f"漯河好人 {period}" in main
+    year, month = period.split("-")
+    assert HONOREE.headline in main and f"漯河好人 {year}年{int(month)}月" in main
     photo = public.page.locator("img.honoree-photo")
     expect(photo).to_be_visible()
     assert photo.evaluate("img => img.complete && img.naturalWidth") > 0
