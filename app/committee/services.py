@@ -17,7 +17,6 @@ from datetime import datetime
 from fractions import Fraction
 
 import sqlalchemy as sa
-from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -43,7 +42,13 @@ from app.nominations.workflow import Actor, NominationState
 from app.notifications.services import notify
 from app.programs.models import BallotRule, Cycle
 from app.programs.periods import period_label
-from app.programs.services import on_enter, on_schedule, precondition, require_phase
+from app.programs.services import (
+    on_enter,
+    on_schedule,
+    precondition,
+    require_phase,
+    when_label,
+)
 from app.programs.workflow import CyclePhase
 
 # The roster is appointed before voting opens (and frozen then); ballots, conflicts,
@@ -72,10 +77,6 @@ class CommitteeError(RefusedError):
 
 class VotingClosedError(WindowClosedError, CommitteeError):
     """A ballot or recusal after the vote closed or after `voting_ends_at`."""
-
-
-def _when(moment: datetime) -> str:
-    return format_datetime(moment, "yyyy-MM-dd HH:mm")
 
 
 def voting_closed(cycle: Cycle) -> bool:
@@ -113,13 +114,13 @@ def _refuse_unless_voting(cycle: Cycle, now: datetime) -> None:
     """Ballots of the main round and recusals: only while voting is open, before its end."""
     if cycle.voting_closed_at is not None:
         raise VotingClosedError(
-            _l("Voting closed on %(when)s.", when=_when(cycle.voting_closed_at)),
+            _l("Voting closed on %(when)s.", when=when_label(cycle.voting_closed_at)),
             closed_at=cycle.voting_closed_at,
         )
     _refuse_unless_vote_phase(cycle)
     if cycle.voting_ends_at is not None and now >= cycle.voting_ends_at:
         raise VotingClosedError(
-            _l("Voting ended on %(when)s.", when=_when(cycle.voting_ends_at)),
+            _l("Voting ended on %(when)s.", when=when_label(cycle.voting_ends_at)),
             closed_at=cycle.voting_ends_at,
         )
 
@@ -551,7 +552,7 @@ def remind_non_voters(cycle: Cycle, *, actor) -> int:
         )
     )
     body = (
-        str(_l("Voting ends on %(when)s.", when=_when(cycle.voting_ends_at)))
+        str(_l("Voting ends on %(when)s.", when=when_label(cycle.voting_ends_at)))
         if round_ == 0 and cycle.voting_ends_at is not None
         else ""
     )

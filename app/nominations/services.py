@@ -10,7 +10,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record_event
@@ -50,7 +49,7 @@ from app.orgs.models import Organisation, OrgKind
 from app.privacy import crypto, id_numbers
 from app.programs.models import Cadence, Category, Cycle, NomineeKind, Program, program_feeds
 from app.programs.periods import period_label
-from app.programs.services import precondition, require_phase
+from app.programs.services import precondition, require_phase, when_label
 from app.programs.workflow import CyclePhase
 
 MAX_LIFE_PHOTOS = 5
@@ -110,7 +109,7 @@ class CandidateData:
 
 
 def _deadline(cycle: Cycle) -> str:
-    return format_datetime(cycle.nominations_close_at, "yyyy-MM-dd HH:mm")
+    return when_label(cycle.nominations_close_at)
 
 
 def open_cycles(now: datetime | None = None) -> list[Cycle]:

@@ -7,7 +7,6 @@ from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -32,6 +31,7 @@ from app.programs.services import (
     precondition,
     refusals,
     require_phase,
+    when_label,
 )
 from app.programs.workflow import CyclePhase
 
@@ -74,10 +74,6 @@ def in_notice(cycle: Cycle) -> list[Nomination]:
     )
 
 
-def _when(moment: datetime) -> str:
-    return format_datetime(moment, "yyyy-MM-dd HH:mm")
-
-
 def notice_end(nomination: Nomination) -> datetime | None:
     """A candidate's notice runs with the cycle's (which staff may move in the phase dates);
     only a promoted replacement has a period of its own (`Nomination.notice_ends_at`)."""
@@ -100,13 +96,13 @@ def file_objection(
     start, end = nomination.cycle.notice_starts_at, notice_end(nomination)
     if start is not None and now < start:
         raise ObjectionWindowError(
-            _l("The notice of this candidate opens at %(when)s.", when=_when(start)),
+            _l("The notice of this candidate opens at %(when)s.", when=when_label(start)),
             opens_at=start,
             field="nomination_id",
         )
     if end is not None and now >= end:
         raise ObjectionWindowError(
-            _l("The notice of this candidate ended at %(when)s.", when=_when(end)),
+            _l("The notice of this candidate ended at %(when)s.", when=when_label(end)),
             closed_at=end,
             field="nomination_id",
         )
@@ -223,7 +219,7 @@ def _notice_clear(cycle: Cycle, now: datetime) -> object | None:
     if latest is not None and now < latest:
         return _l(
             "A candidate's notice runs until %(end)s.",
-            end=format_datetime(latest, "yyyy-MM-dd HH:mm"),
+            end=when_label(latest),
         )
     return None
 

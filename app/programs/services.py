@@ -231,7 +231,8 @@ def schedule_cycles(*, today: date, until: date | None = None, actor=None) -> li
     return created
 
 
-def _when(moment: datetime) -> str:
+def when_label(moment: datetime) -> str:
+    """A date as the refusals name it: Beijing time to the minute."""
     return format_datetime(moment, "yyyy-MM-dd HH:mm")
 
 
@@ -249,7 +250,7 @@ def _deadline_passed(cycle: Cycle, now: datetime) -> object | None:
     if cycle.nominations_close_at is not None and now < cycle.nominations_close_at:
         return _l(
             "Nominations are open until %(deadline)s; move the deadline to close them early.",
-            deadline=_when(cycle.nominations_close_at),
+            deadline=when_label(cycle.nominations_close_at),
         )
     return None
 
@@ -259,7 +260,7 @@ def _review_end_ahead(cycle: Cycle, now: datetime) -> object | None:
     if cycle.review_ends_at is not None and cycle.review_ends_at <= now:
         return _l(
             "The public review was to end at %(end)s, which has passed; move its end first.",
-            end=_when(cycle.review_ends_at),
+            end=when_label(cycle.review_ends_at),
         )
     return None
 
@@ -267,12 +268,12 @@ def _review_end_ahead(cycle: Cycle, now: datetime) -> object | None:
 @precondition(CyclePhase.PUBLISHED)
 def _notice_over(cycle: Cycle, now: datetime) -> object | None:
     if cycle.notice_ends_at is not None and now < cycle.notice_ends_at:
-        return _l("The public notice runs until %(end)s.", end=_when(cycle.notice_ends_at))
+        return _l("The public notice runs until %(end)s.", end=when_label(cycle.notice_ends_at))
     # Whatever the stored end says, the notice has lasted its minimum since it began.
     if cycle.notice_starts_at is not None:
         earliest = cycle.notice_starts_at + notice_length(cycle.program)
         if now < earliest:
-            return _l("The public notice runs until %(end)s.", end=_when(earliest))
+            return _l("The public notice runs until %(end)s.", end=when_label(earliest))
     return None
 
 
@@ -390,7 +391,7 @@ def _change_problem(cycle: Cycle, name: str, value: datetime | None) -> object |
     if phase is CyclePhase.NOTICE and current is not None and value < current:
         return _l(
             "A public notice, once begun, is never shortened: it runs until %(end)s.",
-            end=_when(current),
+            end=when_label(current),
         )
     return None
 
@@ -410,13 +411,13 @@ def _order_problem(
                 return name, _l(
                     "Must not be earlier than “%(other)s” (%(when)s).",
                     other=DATE_LABELS[previous[0]],
-                    when=_when(previous[1]),
+                    when=when_label(previous[1]),
                 )
             if previous[0] in changed:
                 return previous[0], _l(
                     "Must not be later than “%(other)s” (%(when)s).",
                     other=DATE_LABELS[name],
-                    when=_when(value),
+                    when=when_label(value),
                 )
         previous = (name, value)
     return None
@@ -434,7 +435,7 @@ def _notice_length_problem(
     return field, _l(
         "A public notice lasts at least %(days)d days: it cannot end before %(when)s.",
         days=notice_length(cycle.program).days,
-        when=_when(start + notice_length(cycle.program)),
+        when=when_label(start + notice_length(cycle.program)),
     )
 
 

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -24,7 +23,7 @@ from app.nominations.services import age_on
 from app.nominations.workflow import NominationState
 from app.privacy import crypto
 from app.programs.models import Cycle
-from app.programs.services import on_schedule
+from app.programs.services import on_schedule, when_label
 from app.programs.workflow import CyclePhase
 from app.review.models import Like, LikeBudget
 
@@ -65,12 +64,11 @@ class LikeRule:
 def check_review_window(cycle: Cycle, now: datetime) -> None:
     """Likes count only between the review's dates (the phase may outlive its end until
     the calendar or staff move on): a WindowClosedError naming the date otherwise."""
-    when = "yyyy-MM-dd HH:mm"
     if cycle.review_starts_at is not None and now < cycle.review_starts_at:
         raise WindowClosedError(
             _l(
                 "The public review opens at %(when)s.",
-                when=format_datetime(cycle.review_starts_at, when),
+                when=when_label(cycle.review_starts_at),
             ),
             opens_at=cycle.review_starts_at,
         )
@@ -78,7 +76,7 @@ def check_review_window(cycle: Cycle, now: datetime) -> None:
         raise WindowClosedError(
             _l(
                 "The public review ended at %(when)s; likes are no longer counted.",
-                when=format_datetime(cycle.review_ends_at, when),
+                when=when_label(cycle.review_ends_at),
             ),
             closed_at=cycle.review_ends_at,
         )
