@@ -23,7 +23,7 @@ from app.nominations.services import age_on
 from app.nominations.workflow import NominationState
 from app.privacy import crypto
 from app.programs.models import Cycle
-from app.programs.services import on_schedule, when_label
+from app.programs.services import when_label
 from app.programs.workflow import CyclePhase
 from app.review.models import Like, LikeBudget
 
@@ -225,6 +225,12 @@ def _spend(ip_hash: str, scope: str, window_start: datetime, cap: int) -> bool:
 
 def _spend_address_budgets(like: Like, rule: LikeRule, now: datetime) -> None:
     minute, hour, day = _window_starts(now)
+    # Budgets older than two days decide nothing any more.
+    db.session.execute(
+        sa.delete(LikeBudget)
+        .where(LikeBudget.window_start < day - timedelta(days=2))
+        .execution_options(synchronize_session=False)
+    )
     budgets = [
         (
             "minute",
@@ -255,19 +261,6 @@ def _spend_address_budgets(like: Like, rule: LikeRule, now: datetime) -> None:
         if not _spend(like.ip_hash, scope, start, cap):
             retry_after = math.ceil((start + length - now).total_seconds())
             raise LikeLimitError(message, retry_after=max(retry_after, 1))
-
-
-@on_schedule
-def prune_like_budgets(now: datetime, actor) -> list[str]:
-    """`honors schedule`: drop address budgets older than two days, which decide nothing
-    any more (the longest window is one Beijing day); kept off the like's own path."""
-    day = _window_starts(now)[2]
-    pruned = db.session.execute(
-        sa.delete(LikeBudget)
-        .where(LikeBudget.window_start < day - timedelta(days=2))
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    return [f"like budgets pruned: {pruned}"] if pruned else []
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from app.nominations.models import Nomination
 from app.nominations.workflow import NominationState
 from app.programs.workflow import CyclePhase
 from app.review import services
-from app.review.models import Like, LikeBudget
+from app.review.models import Like
 from tests import factories
 from tests.conftest import csrf_token
 
@@ -174,16 +174,3 @@ def test_like_again_from_same_browser_says_already_liked_when_address_budget_is_
     assert again.status_code == 200
     assert "You have already liked this candidate today." in again.get_data(as_text=True)
     assert _counted(app) == {review["first"]: 20}
-
-
-def test_schedule_prunes_address_budgets_older_than_two_days_only(app, review, clock):
-    _fresh_visitor_likes(app, review["first"])
-    with app.app_context():
-        kept = db.session.scalar(sa.select(sa.func.count()).select_from(LikeBudget))
-        assert services.prune_like_budgets(START + timedelta(days=2), None) == []
-        lines = services.prune_like_budgets(START + timedelta(days=3), None)
-        db.session.commit()
-        left = db.session.scalar(sa.select(sa.func.count()).select_from(LikeBudget))
-    assert kept == 3  # minute, hour and the candidate's day
-    assert lines == ["like budgets pruned: 3"]
-    assert left == 0
