@@ -85,7 +85,7 @@ def honorees():
 @bp.get("/api/v1/honorees/<slug>")
 @public_page
 def honoree(slug: str):
-    record, honors = public_honoree_or_abort(slug)
+    record, honors = public_honoree_or_abort(slug, redirect_endpoint="api.honoree")
     return jsonify(
         honoree=honoree_json(record),
         summary=record.summary,

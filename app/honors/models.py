@@ -178,3 +178,38 @@ class PublicDataVersion(db.Model):
     id: Mapped[intpk]
     version: Mapped[int] = mapped_column(default=0)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class HonoreeCorrection(db.Model):
+    """One public field of a registry record corrected by staff, with the reason (kept
+    for staff; the audit trail holds the same change)."""
+
+    __tablename__ = "honoree_corrections"
+
+    id: Mapped[intpk]
+    honoree_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("honorees.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[created_at]
+    field: Mapped[str] = mapped_column(sa.String(30))
+    before: Mapped[str | None] = mapped_column(sa.Text)
+    after: Mapped[str | None] = mapped_column(sa.Text)
+    reason: Mapped[str] = mapped_column(sa.Text)
+
+    __table_args__ = (sa.CheckConstraint("reason != ''", name="reason_given"),)
+
+
+class HonoreeSlugRedirect(db.Model):
+    """An old public address of a record merged into another: answers 301 to the target."""
+
+    __tablename__ = "honoree_slug_redirects"
+
+    id: Mapped[intpk]
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    honoree_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("honorees.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[created_at]
+
+    honoree: Mapped[Honoree] = relationship()

@@ -114,10 +114,13 @@ def latest_published(limit: int = 8) -> list[Honor]:
     return list(db.session.scalars(stmt).unique())
 
 
-def public_honoree_or_abort(slug: str) -> tuple[Honoree, list[Honor]]:
+def public_honoree_or_abort(
+    slug: str, redirect_endpoint: str | None = None
+) -> tuple[Honoree, list[Honor]]:
     """The honoree of a public page with its visible honors (newest first); 404 when it
-    never was public, 410 when it was taken down (revoked, consent withdrawn)."""
-    from flask import abort
+    never was public, 410 when it was taken down (revoked, consent withdrawn). The old
+    slug of a merged record answers 301 to `redirect_endpoint` of the record kept."""
+    from flask import abort, redirect, url_for
 
     from app.honors import services
 
@@ -132,6 +135,9 @@ def public_honoree_or_abort(slug: str) -> tuple[Honoree, list[Honor]]:
         .where(Honoree.slug == slug[:80])
     )
     if record is None:
+        target = merged_into(slug) if redirect_endpoint else None
+        if target is not None:
+            abort(redirect(url_for(redirect_endpoint, slug=target.slug), code=301))
         abort(404)
     if not services.is_public(record):
         abort(410 if services.was_public(record) else 404)
@@ -146,3 +152,14 @@ def public_honoree_or_abort(slug: str) -> tuple[Honoree, list[Honor]]:
         reverse=True,
     )
     return record, honors
+
+
+def merged_into(slug: str) -> Honoree | None:
+    """The record an old slug points to since its record was merged into it (or None)."""
+    from app.honors.models import HonoreeSlugRedirect
+
+    return db.session.scalar(
+        sa.select(Honoree)
+        .join(HonoreeSlugRedirect, HonoreeSlugRedirect.honoree_id == Honoree.id)
+        .where(HonoreeSlugRedirect.slug == slug[:80])
+    )
