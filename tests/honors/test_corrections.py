@@ -169,9 +169,7 @@ def test_correction_replaces_the_photo(app, login_as):
     staff = login_as(Role.STAFF)
     data = _form(staff, honoree_id, photo_alt="新照片", reason="更清晰的照片")
     data["photo"] = (io.BytesIO(factories.jpeg_bytes()), "new.jpg")
-    response = staff.post(
-        URL.format(id=honoree_id), data=data, content_type="multipart/form-data"
-    )
+    response = staff.post(URL.format(id=honoree_id), data=data, content_type="multipart/form-data")
     assert response.status_code == 302
     with app.app_context():
         record = db.session.get(Honoree, honoree_id)
