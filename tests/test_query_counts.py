@@ -58,6 +58,7 @@ def _add(app, count: int, org_code: str) -> None:
     "url",
     [
         "/staff/nominations/",
+        "/staff/",
         "/nominations/",
         "/",
         "/roll",

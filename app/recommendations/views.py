@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
@@ -60,7 +60,8 @@ def recommend():
 
 @bp.get("/")
 def queue():
-    recommendations = db.session.scalars(
+    status = request.args.get("status", "")
+    stmt = (
         sa.select(PublicRecommendation)
         .options(joinedload(PublicRecommendation.district))
         .order_by(
@@ -68,7 +69,10 @@ def queue():
             PublicRecommendation.created_at.desc(),
         )
         .limit(200)
-    ).all()
+    )
+    if status in {s.value for s in RecommendationStatus}:  # ?status=pending from the dashboard
+        stmt = stmt.where(PublicRecommendation.status == RecommendationStatus(status))
+    recommendations = db.session.scalars(stmt).all()
     return render_template("recommendations/queue.html", recommendations=recommendations)
 
 

@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.permissions import can_use_staff_area
-from app.audit import queries as audit_queries
 from app.core.forms import attach_error
 from app.core.guards import require
 from app.db_types import enum_values, utcnow
@@ -21,7 +20,9 @@ from app.programs import services as cycle_services
 from app.programs.labels import PHASE_LABELS
 from app.programs.models import Cycle, Program
 from app.programs.workflow import CyclePhase, TransitionError
+from app.staff import queries as staff_queries
 from app.staff.forms import CycleDatesForm, MoveForm, to_local_minute
+from app.staff.labels import STEP_LABELS, action_label
 
 bp = Blueprint("staff", __name__)
 bp.before_request(require(can_use_staff_area))
@@ -32,9 +33,12 @@ PER_PAGE = 30
 def dashboard():
     return render_template(
         "staff/dashboard.html",
+        work=staff_queries.workload(now=utcnow()),
         programs=program_queries.all_programs(),
         cycles=program_queries.recent_cycles(),
-        events=audit_queries.recent_events(),
+        events=staff_queries.recent_activity(),
+        step_labels=STEP_LABELS,
+        action_label=action_label,
     )
 
 
