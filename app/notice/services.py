@@ -24,6 +24,7 @@ from app.notice.models import Objection, ObjectionStatus
 from app.notifications.services import notify
 from app.privacy import crypto
 from app.programs.models import Cycle, CycleDateChange
+from app.programs.periods import period_label_zh
 from app.programs.services import (
     date_changes,
     notice_length,
@@ -269,7 +270,7 @@ def note_ended_notices(now: datetime, actor) -> list[str]:
             _l(
                 "%(program)s %(period)s: the public notice has ended",
                 program=cycle.program.name_zh,
-                period=cycle.period,
+                period=period_label_zh(cycle.period),
             )
         )
         body = (

@@ -8,6 +8,7 @@ from app.core.spreadsheets import XlsxBook
 from app.nominations.display import masked, state_label
 from app.nominations.models import Nomination
 from app.privacy import crypto
+from app.programs.periods import period_label
 
 
 def queue_workbook(nominations: list[Nomination], *, include_ids: bool) -> bytes:
@@ -39,7 +40,7 @@ def queue_workbook(nominations: list[Nomination], *, include_ids: bool) -> bytes
             [
                 n.id,
                 n.cycle.program.name_zh,
-                n.cycle.period,
+                period_label(n.cycle.period),
                 n.category.name_zh,
                 n.name,
                 n.kind.value,

@@ -259,7 +259,7 @@ def test_schedule_at_notice_end_tells_staff_once_the_list_awaits_publication(run
     _state, _published, ended_at, _honors = run.observed["end"]
     assert ended_at == notice_end + MINUTE
     ((subject, _body, link),) = run.observed["notifications"]
-    assert (run.observed["code"] in subject, "2026-11" in subject) == (True, True)
+    assert (run.observed["code"] in subject, "2026年11月" in subject) == (True, True)
     assert link == f"/staff/cycles/{run.cycle_id}"
     (event,) = [e for e in run.schedule_events if e.action == "cycle.notice_ended"]
     assert event.after == {"notice_ends_at": notice_end.isoformat(), "waiting": []}
