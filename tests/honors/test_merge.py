@@ -91,7 +91,7 @@ def test_merge_moves_honors_and_courtesy_and_removes_the_source(app, login_as):
         assert len(target.honors) == 2
 
 
-def test_old_slug_answers_301_to_the_kept_record(app, client, login_as):
+def test_old_slug_answers_301_on_page_api_certificate_and_photo(app, client, login_as):
     source_id, target_id, honor_id = _pair(app)
     assert client.get("/honorees/old-li").status_code == 200  # cached before the merge
     staff = login_as(Role.STAFF)
@@ -105,6 +105,9 @@ def test_old_slug_answers_301_to_the_kept_record(app, client, login_as):
     cert = client.get(f"/honorees/old-li/certificates/{honor_id}.pdf")
     assert cert.status_code == 301
     assert cert.headers["Location"].endswith(f"/honorees/new-li/certificates/{honor_id}.pdf")
+    photo = client.get("/honorees/old-li/photo?size=thumb")
+    assert photo.status_code == 301
+    assert photo.headers["Location"].endswith("/honorees/new-li/photo?size=thumb")
     assert client.get("/honorees/new-li").status_code == 200
     assert client.get("/honorees/no-such-record").status_code == 404
     with app.app_context():
