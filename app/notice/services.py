@@ -25,8 +25,8 @@ from app.notifications.services import notify
 from app.privacy import crypto
 from app.programs.models import Cycle, CycleDateChange
 from app.programs.services import (
+    cycle_notice_length,
     date_changes,
-    notice_length,
     on_schedule,
     precondition,
     refusals,
@@ -186,7 +186,7 @@ def resolve_objection(
             transition_nomination(
                 promoted, NominationState.IN_NOTICE, actor=actor, actor_kind=Actor.SYSTEM
             )
-            promoted.notice_ends_at = now + notice_length(nomination.cycle.program)
+            promoted.notice_ends_at = now + cycle_notice_length(nomination.cycle)
     db.session.flush()
     record_event(
         "objection.resolved",
