@@ -101,12 +101,13 @@ def rule_problems(values: dict[str, Any]) -> list[tuple[str, object]]:
         problems.append(("quorum_num", _l("A quorum is a fraction of the committee: 1/2, 2/3…")))
     if not 0 <= values.get("min_mean_score_tenths", 60) <= 100:
         problems.append(("min_mean_score", _l("A mean score from 0 to 10.")))
-    guardian = values.get("guardian_consent_below_age", GUARDIAN_AGE_RANGE[1])
-    if not GUARDIAN_AGE_RANGE[0] <= guardian <= GUARDIAN_AGE_RANGE[1]:
+    low_age, high_age = GUARDIAN_AGE_RANGE
+    guardian = values.get("guardian_consent_below_age", high_age)
+    if not low_age <= guardian <= high_age:
         problems.append(
             (
                 "guardian_consent_below_age",
-                _l("From %(low)d to %(high)d years.", low=GUARDIAN_AGE_RANGE[0], high=18),
+                _l("From %(low)d to %(high)d years.", low=low_age, high=high_age),
             )
         )
     template = values.get("phase_template") or {}
@@ -188,7 +189,12 @@ def _apply_categories(program: Program, quotas: dict[int, int | None]) -> None:
 def _merged(program: Program | None, changes: dict[str, Any]) -> dict[str, Any]:
     current = {name: _current(program, name) for name in EDITABLE_FIELDS} if program else {}
     values = {**current, **changes}
-    template = {**DEFAULT_PHASE_TEMPLATE, **(values.get("phase_template") or {})}
+    # Keys the form does not show (biennial_parity, held_after_period) are kept.
+    template = {
+        **DEFAULT_PHASE_TEMPLATE,
+        **(current.get("phase_template") or {}),
+        **(changes.get("phase_template") or {}),
+    }
     if "notice_days" in values:
         template["notice_days"] = values["notice_days"]
     values["phase_template"] = template

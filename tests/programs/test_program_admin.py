@@ -154,7 +154,12 @@ def test_program_form_refuses_quota_zero_for_a_category(app, login_as):
 
 def test_staff_edits_program_and_audit_keeps_before_and_after_of_changed_fields(app, login_as):
     with app.app_context():
-        program_id = factories.make_program("monthly_list", quota=10, notice_days=7).id
+        program_id = factories.make_program(
+            "monthly_list",
+            quota=10,
+            notice_days=7,
+            phase_template={"nominating_days": 15, "biennial_parity": 1},
+        ).id
     staff = login_as(Role.STAFF)
     url = f"/staff/programs/{program_id}"
     token = csrf_token(staff, url)
@@ -164,6 +169,8 @@ def test_staff_edits_program_and_audit_keeps_before_and_after_of_changed_fields(
         program = db.session.get(Program, program_id)
         assert (program.name_zh, program.quota, program.notice_days) == ("改名后的项目", 8, 10)
         assert program.code == "monthly_list"  # the code never changes
+        assert program.phase_template["biennial_parity"] == 1  # a key the form does not show
+        assert program.phase_template["notice_days"] == 10
         event = _event("program.updated")
         assert event.before["quota"] == 10 and event.after["quota"] == 8
         assert event.before["notice_days"] == 7 and event.after["notice_days"] == 10
