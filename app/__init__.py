@@ -129,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.notice.views import admin_bp as objections_bp
     from app.notice.views import bp as notice_bp
     from app.notifications.views import bp as notifications_bp
+    from app.programs.views import bp as programs_admin_bp
     from app.promotions.views import bp as promotions_bp
     from app.recommendations.views import bp as recommendations_bp
     from app.recommendations.views import public_bp as recommend_bp
@@ -143,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(staff_bp, url_prefix="/staff")
+    app.register_blueprint(programs_admin_bp, url_prefix="/staff")
     app.register_blueprint(nominations_bp, url_prefix="/nominations")
     app.register_blueprint(vetting_bp, url_prefix="/staff/nominations")
     app.register_blueprint(recommendations_bp, url_prefix="/staff/recommendations")

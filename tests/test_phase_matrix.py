@@ -85,6 +85,8 @@ NOT_PHASED = {
     "recommend.recommend": "public recommendation, before any cycle",
     "recommendations.reject": "the recommendation's own state (pending)",
     "staff.schedule": "creates the due cycles, idempotent",
+    "programs_admin.create": "a program, no cycle (tests/programs/test_program_admin.py)",
+    "programs_admin.edit": "a program: cycles past nominations keep their rules snapshot",
     "vetting.export": "an export: writes only its audit event",
     "vetting.link_registry": "the nomination's state, submitted to in notice (registry tests)",
     "importer.upload": "historical honors, no cycle",

@@ -66,6 +66,7 @@ def _add(app, count: int, org_code: str) -> None:
         "/feed.atom",
         "/api/v1/honorees",
         "/stats",
+        "/staff/programs",
     ],
 )
 def test_list_page_query_count_is_flat(app, login_as, url):

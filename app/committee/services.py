@@ -42,6 +42,7 @@ from app.nominations.workflow import Actor, NominationState
 from app.notifications.services import notify
 from app.programs.models import BallotRule, Cycle
 from app.programs.periods import period_label
+from app.programs.rules import cycle_rules
 from app.programs.services import (
     on_enter,
     on_schedule,
@@ -375,7 +376,7 @@ class BallotInput:
 def _validate(
     cycle: Cycle, member: CommitteeMember, round_: int, data: BallotInput, now: datetime
 ) -> dict:
-    program = cycle.program
+    rules = cycle_rules(cycle)
     if round_ == 0:
         _refuse_unless_voting(cycle, now)
     else:  # an open runoff has no end date: staff close it
@@ -386,18 +387,18 @@ def _validate(
     pool = {n.id: n for n in candidates(cycle, round_)}
     recused = {n for (m, n) in recusals(cycle) if m == member.id}
     allowed = set(pool) - recused
-    if round_ or program.ballot_rule is BallotRule.APPROVAL:
+    if round_ or rules.ballot_rule is BallotRule.APPROVAL:
         chosen = sorted(set(data.approvals))
         if not set(chosen) <= allowed:
             raise CommitteeError(_l("The ballot names a candidate you cannot vote on."))
         runoff = current_runoff(cycle) if round_ else None
-        limit = runoff.places if runoff else (program.quota or len(pool))
+        limit = runoff.places if runoff else (rules.quota or len(pool))
         counted = chosen
-        if not round_ and program.group_quota:
+        if not round_ and rules.group_quota:
             groups = [i for i in chosen if pool[i].kind is HonoreeKind.GROUP]
-            if len(groups) > program.group_quota:
+            if len(groups) > rules.group_quota:
                 raise CommitteeError(
-                    _l("Choose at most %(max)d collective(s).", max=program.group_quota),
+                    _l("Choose at most %(max)d collective(s).", max=rules.group_quota),
                     "approvals",
                 )
             counted = [i for i in chosen if i not in groups]
@@ -407,15 +408,13 @@ def _validate(
                 "approvals",
             )
         if not round_:
-            quotas = {link.category_id: link.quota for link in program.categories if link.quota}
-            for category_id, quota in quotas.items():
+            for category in rules.categories:
+                category_id, quota = category.category_id, category.quota
+                if not quota:
+                    continue
                 count = sum(1 for i in chosen if pool[i].category_id == category_id)
                 if count > quota:
-                    name = next(
-                        link.category.name_zh
-                        for link in program.categories
-                        if link.category_id == category_id
-                    )
+                    name = category.name_zh
                     raise CommitteeError(
                         _l(
                             "At most %(max)d in the category %(category)s (you chose %(n)d).",
@@ -426,7 +425,7 @@ def _validate(
                         "approvals",
                     )
         return {"approvals": chosen}
-    criteria = [c["code"] for c in program.score_criteria] or ["overall"]
+    criteria = rules.criterion_codes or ["overall"]
     scores: dict[str, dict[str, int]] = {}
     for candidate_id in sorted(allowed):
         marks = data.scores.get(candidate_id, {})
@@ -434,7 +433,7 @@ def _validate(
             raise CommitteeError(
                 _l("Give every candidate a whole score from 0 to 10 on each criterion."), "scores"
             )
-        if program.require_justification and not data.justifications.get(candidate_id, "").strip():
+        if rules.require_justification and not data.justifications.get(candidate_id, "").strip():
             raise CommitteeError(_l("A justification is required for every candidate."), "scores")
         scores[str(candidate_id)] = {c: marks[c] for c in criteria}
     justifications = {
@@ -525,8 +524,7 @@ def turnout(cycle: Cycle, round_: int = 0) -> Turnout:
     size = db.session.scalar(
         sa.select(sa.func.count(CommitteeMember.id)).where(CommitteeMember.cycle_id == cycle.id)
     )
-    program = cycle.program
-    needed = tallying.quorum_needed(size, Fraction(program.quorum_num, program.quorum_den))
+    needed = tallying.quorum_needed(size, cycle_rules(cycle).quorum)
     return Turnout(voted=voted or 0, roster_size=size or 0, quorum_needed=needed)
 
 
@@ -574,23 +572,23 @@ def bulletin(cycle: Cycle, round_: int = 0) -> list[str]:
 
 
 def _settings(cycle: Cycle, round_: int, places: int | None = None) -> tallying.Settings:
-    program = cycle.program
+    rules = cycle_rules(cycle)  # the snapshot taken when nominations closed
     if round_:
         return tallying.Settings(
             rule=tallying.Rule.APPROVAL,
             quota=places or 1,
-            quorum=Fraction(program.quorum_num, program.quorum_den),
+            quorum=rules.quorum,
             majority_required=False,
         )
     return tallying.Settings(
-        rule=tallying.Rule(program.ballot_rule.value),
-        quota=program.quota or 10_000,
-        category_quotas={link.category_id: link.quota for link in program.categories if link.quota},
-        quorum=Fraction(program.quorum_num, program.quorum_den),
-        public_weight=Fraction(program.public_weight_pct, 100),
-        criteria={c["code"]: Fraction(str(c.get("weight", 1))) for c in program.score_criteria},
-        min_mean_score=Fraction(program.min_mean_score_tenths, 10),
-        group_quota=program.group_quota,
+        rule=tallying.Rule(rules.ballot_rule.value),
+        quota=rules.quota or 10_000,
+        category_quotas=rules.category_quotas,
+        quorum=rules.quorum,
+        public_weight=Fraction(rules.public_weight_pct, 100),
+        criteria={c.code: Fraction(c.weight) for c in rules.score_criteria},
+        min_mean_score=rules.min_mean_score,
+        group_quota=rules.group_quota,
     )
 
 

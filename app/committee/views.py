@@ -38,6 +38,7 @@ from app.exceptions import WindowClosedError
 from app.extensions import db
 from app.nominations.models import Nomination, NominationPhoto
 from app.programs.models import BallotRule, Cycle
+from app.programs.rules import cycle_rules
 
 bp = Blueprint("committee", __name__)
 bp.before_request(require(can_vote))
@@ -77,12 +78,13 @@ def index():
 
 def _ballot_input(cycle: Cycle, pool: list[Nomination]) -> services.BallotInput:
     data = services.BallotInput()
-    if services.open_round(cycle) or cycle.program.ballot_rule is BallotRule.APPROVAL:
+    rules = cycle_rules(cycle)
+    if services.open_round(cycle) or rules.ballot_rule is BallotRule.APPROVAL:
         data.approvals = [
             int(v) for v in request.form.getlist("approve") if v.isdecimal() and len(v) < 10
         ]
         return data
-    criteria = [c["code"] for c in cycle.program.score_criteria] or ["overall"]
+    criteria = rules.criterion_codes or ["overall"]
     for nomination in pool:
         marks = {}
         for criterion in criteria:
@@ -129,9 +131,9 @@ def ballot(cycle_id: int):
         mine=mine,
         hidden=hidden,
         accepting=services.ballots_open(cycle, utcnow()),
-        criteria=cycle.program.score_criteria
+        criteria=cycle_rules(cycle).score_criteria
         or [{"code": "overall", "name_zh": "综合评分", "name_en": "Overall", "weight": 1}],
-        score_rule=not round_ and cycle.program.ballot_rule is BallotRule.SCORE,
+        score_rule=not round_ and cycle_rules(cycle).ballot_rule is BallotRule.SCORE,
         ConflictStatus=ConflictStatus,
         roster_size=len(services.roster(cycle)),
         form=EmptyForm(),

@@ -49,6 +49,7 @@ from app.orgs import queries as org_queries
 from app.privacy import crypto
 from app.privacy.id_numbers import mask_id_number, mask_phone
 from app.programs.models import Cycle, Program
+from app.programs.rules import cycle_rules
 from app.programs.workflow import CyclePhase, TransitionError
 from app.review.services import counts as like_counts
 
@@ -110,11 +111,16 @@ def transparency(program_code: str, period: str):
         .tuples()
         .all()
     )
+    honoree_of = {nomination: honoree for honoree, nomination in nomination_of.items()}
+    names = {honor.honoree_id: honor.honoree.name for honor in honors}
     return render_template(
         "honors/transparency.html",
         cycle=cycle,
+        rules=cycle_rules(cycle),
         honors=honors,
         main=main,
+        # Vote totals per candidate, named only for the honorees published on this page.
+        candidate_name=lambda nomination_id: names.get(honoree_of.get(nomination_id)),
         runoffs=runoffs,
         recusals=len(committee.recusals(cycle)),
         likes=likes,

@@ -362,6 +362,13 @@ def is_minor(nomination: Nomination) -> bool:
     return bool(birth) and age_on(birth, nomination.cycle.reference_date) < 18
 
 
+def needs_guardian_consent(nomination: Nomination) -> bool:
+    """Whether the candidate is younger than the program's guardian-consent age (14..18)."""
+    birth = nomination.birth_date
+    limit = nomination.cycle.program.guardian_consent_below_age
+    return bool(birth) and age_on(birth, nomination.cycle.reference_date) < limit
+
+
 def completeness_problems(nomination: Nomination) -> list[tuple[str | None, object]]:
     """Required fields for submission, each with its field name."""
     required = _l("Required before submitting.")
@@ -379,7 +386,8 @@ def completeness_problems(nomination: Nomination) -> list[tuple[str | None, obje
     ]
     if individual:
         fields += ["gender", "birth_date"]
-        if nomination.cycle.program.age_max is not None and nomination.cycle.program.age_max < 18:
+        # A pupil gives a school and grade where the program asks for them, not a work unit.
+        if nomination.cycle.program.pupils_give_school and is_minor(nomination):
             fields += ["school", "grade"]
         else:
             fields += ["unit"]
@@ -388,7 +396,7 @@ def completeness_problems(nomination: Nomination) -> list[tuple[str | None, obje
         problems.append(("consent_given", _l("Consent to publish must be recorded.")))
     if (
         individual
-        and is_minor(nomination)
+        and needs_guardian_consent(nomination)
         and not (nomination.guardian_consent and nomination.guardian_name)
     ):
         problems.append(("guardian_consent", _l("A minor needs a guardian's consent.")))

@@ -26,8 +26,8 @@ from app.privacy import crypto
 from app.programs.models import Cycle, CycleDateChange
 from app.programs.periods import period_label_zh
 from app.programs.services import (
+    cycle_notice_length,
     date_changes,
-    notice_length,
     on_schedule,
     precondition,
     refusals,
@@ -187,7 +187,7 @@ def resolve_objection(
             transition_nomination(
                 promoted, NominationState.IN_NOTICE, actor=actor, actor_kind=Actor.SYSTEM
             )
-            promoted.notice_ends_at = now + notice_length(nomination.cycle.program)
+            promoted.notice_ends_at = now + cycle_notice_length(nomination.cycle)
     db.session.flush()
     record_event(
         "objection.resolved",

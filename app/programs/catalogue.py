@@ -70,16 +70,16 @@ ANNUAL_PHASES = {
 # Biennial editions fall in odd years (2025, 2027, ...).
 BIENNIAL_PHASES = {**ANNUAL_PHASES, "nominating_days": 45, "biennial_parity": 1}
 
-# Weighted criteria of score ballots (programs with ballot_rule "score").
+# Weighted criteria of score ballots (programs with ballot_rule "score"), in percent.
 TOUCHING_LUOHE_CRITERIA: tuple[dict[str, Any], ...] = (
     {
         "code": "deeds",
         "name_zh": "事迹感人程度",
         "name_en": "How moving the deeds are",
-        "weight": 4,
+        "weight": 40,
     },
-    {"code": "influence", "name_zh": "社会影响", "name_en": "Social influence", "weight": 3},
-    {"code": "recognition", "name_zh": "群众认可度", "name_en": "Public recognition", "weight": 3},
+    {"code": "influence", "name_zh": "社会影响", "name_en": "Social influence", "weight": 30},
+    {"code": "recognition", "name_zh": "群众认可度", "name_en": "Public recognition", "weight": 30},
 )
 
 
@@ -102,6 +102,7 @@ class ProgramSpec:
     public_weight_pct: int = 0
     notice_days: int = 7
     cooldown: bool = True
+    pupils_give_school: bool = False
     has_nomination_award: bool = False
     minors_in_public_review: bool = False
     categories: tuple[str, ...] = CLASSIC_CATEGORIES
@@ -143,6 +144,7 @@ PROGRAMS: tuple[ProgramSpec, ...] = (
         quota=10,
         age_min=6,
         age_max=18,
+        pupils_give_school=True,
         categories=YOUTH_CATEGORIES,
         feeds=("national_good_youth",),
         phase_template=QUARTERLY_PHASES,
@@ -256,6 +258,7 @@ def _new_program(spec: ProgramSpec, sort_order: int) -> Program:
         public_weight_pct=spec.public_weight_pct,
         notice_days=spec.notice_days,
         cooldown=spec.cooldown,
+        pupils_give_school=spec.pupils_give_school,
         has_nomination_award=spec.has_nomination_award,
         minors_in_public_review=spec.minors_in_public_review,
         phase_template=dict(spec.phase_template),

@@ -49,6 +49,9 @@ DEFAULT_PHASE_TEMPLATE: dict[str, int] = {
 }
 # A public notice never lasts less than this, whatever a program says (SPEC §7).
 MIN_NOTICE_DAYS = 7
+# Bounds of Program.guardian_consent_below_age: under 14 a guardian always consents (PIPL
+# art. 31), and every minor is under 18.
+GUARDIAN_AGE_RANGE = (14, 18)
 
 program_feeds = sa.Table(
     "program_feeds",
@@ -110,6 +113,11 @@ class Program(db.Model):
     notice_days: Mapped[int] = mapped_column(default=7)
     # Once honored by this program, a person is not nominated to it again.
     cooldown: Mapped[bool] = mapped_column(default=True)
+    # Pupils (candidates under 18) give their school and grade instead of a work unit.
+    pupils_give_school: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Candidates younger than this need a guardian's consent (18: every minor; the law
+    # allows no less than 14, see GUARDIAN_AGE_RANGE).
+    guardian_consent_below_age: Mapped[int] = mapped_column(default=18, server_default="18")
     has_nomination_award: Mapped[bool] = mapped_column(default=False)
     minors_in_public_review: Mapped[bool] = mapped_column(default=False)
     # Quorum as a fraction of the roster (default 2/3), score threshold in tenths of a point
@@ -143,6 +151,11 @@ class Program(db.Model):
         ),
         sa.CheckConstraint(
             "quorum_num > 0 AND quorum_den > 0 AND quorum_num <= quorum_den", name="quorum_range"
+        ),
+        sa.CheckConstraint(
+            "guardian_consent_below_age BETWEEN "
+            f"{GUARDIAN_AGE_RANGE[0]} AND {GUARDIAN_AGE_RANGE[1]}",
+            name="guardian_age_range",
         ),
     )
 
@@ -180,6 +193,9 @@ class Cycle(db.Model):
     voting_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the committee's results were applied (winners selected).
     results_applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The program's rules as they were when nominations closed (app/programs/rules.py):
+    # what decides the cycle from then on, whatever later edits to the program say.
+    rules_snapshot: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     created_at: Mapped[created_at]
 
     program: Mapped[Program] = relationship(lazy="joined")

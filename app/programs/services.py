@@ -25,6 +25,7 @@ from app.programs.models import (
     CycleDateChange,
     Program,
 )
+from app.programs.rules import cycle_rules, freeze_rules
 from app.programs.workflow import (
     CyclePhase,
     TransitionError,
@@ -189,6 +190,11 @@ def notice_length(program: Program) -> timedelta:
     return timedelta(days=max(MIN_NOTICE_DAYS, program.notice_days))
 
 
+def cycle_notice_length(cycle: Cycle) -> timedelta:
+    """How long this cycle's notice lasts at least, by the rules that decide the cycle."""
+    return timedelta(days=max(MIN_NOTICE_DAYS, cycle_rules(cycle).notice_days))
+
+
 def schedule_cycles(*, today: date, until: date | None = None, actor=None) -> list[Cycle]:
     """Create the due cycles of every active cadenced local program; idempotent.
 
@@ -271,7 +277,7 @@ def _notice_over(cycle: Cycle, now: datetime) -> object | None:
         return _l("The public notice runs until %(end)s.", end=when_label(cycle.notice_ends_at))
     # Whatever the stored end says, the notice has lasted its minimum since it began.
     if cycle.notice_starts_at is not None:
-        earliest = cycle.notice_starts_at + notice_length(cycle.program)
+        earliest = cycle.notice_starts_at + cycle_notice_length(cycle)
         if now < earliest:
             return _l("The public notice runs until %(end)s.", end=when_label(earliest))
     return None
@@ -280,7 +286,7 @@ def _notice_over(cycle: Cycle, now: datetime) -> object | None:
 def refusals(cycle: Cycle, target: CyclePhase, *, now: datetime) -> list[object]:
     """Why `cycle` may not enter `target` now (empty when it may)."""
     try:
-        check_transition(cycle.state, target, public_review=cycle.program.public_review)
+        check_transition(cycle.state, target, public_review=cycle_rules(cycle).public_review)
     except TransitionError:
         return [_l("This move is not allowed from the current phase.")]
     return [msg for check in _PRECONDITIONS[target] if (msg := check(cycle, now)) is not None]
@@ -288,7 +294,7 @@ def refusals(cycle: Cycle, target: CyclePhase, *, now: datetime) -> list[object]
 
 def next_phases(cycle: Cycle) -> list[CyclePhase]:
     """The phases this cycle's state machine allows next (for one button each)."""
-    return allowed_moves(cycle.state, public_review=cycle.program.public_review)
+    return allowed_moves(cycle.state, public_review=cycle_rules(cycle).public_review)
 
 
 def _record_actual_bounds(cycle: Cycle, target: CyclePhase, now: datetime) -> dict[str, str]:
@@ -326,11 +332,13 @@ def transition_cycle(
     if target is CyclePhase.NOTICE:
         # The notice starts now and lasts its minimum, or longer if a later end was planned.
         cycle.notice_starts_at = now
-        earliest = now + notice_length(cycle.program)
+        earliest = now + cycle_notice_length(cycle)
         if cycle.notice_ends_at is None or cycle.notice_ends_at < earliest:
             cycle.notice_ends_at = earliest
     if target is CyclePhase.PUBLISHED:
         cycle.published_at = now
+    if target is CyclePhase.VETTING:
+        freeze_rules(cycle)  # nominations are closed: the rules of this cycle are fixed
     db.session.flush()
     for effect in _EFFECTS[target]:
         effect(cycle, now, actor)
@@ -427,15 +435,15 @@ def _notice_length_problem(
     cycle: Cycle, proposed: dict[str, datetime | None], changed: set[str]
 ) -> tuple[str, object] | None:
     start, end = proposed["notice_starts_at"], proposed["notice_ends_at"]
-    if start is None or end is None or end - start >= notice_length(cycle.program):
+    if start is None or end is None or end - start >= cycle_notice_length(cycle):
         return None
     field = "notice_ends_at" if "notice_ends_at" in changed else "notice_starts_at"
     if field not in changed:
         return None
     return field, _l(
         "A public notice lasts at least %(days)d days: it cannot end before %(when)s.",
-        days=notice_length(cycle.program).days,
-        when=when_label(start + notice_length(cycle.program)),
+        days=cycle_notice_length(cycle).days,
+        when=when_label(start + cycle_notice_length(cycle)),
     )
 
 
@@ -537,7 +545,7 @@ def _due_move(cycle: Cycle) -> tuple[CyclePhase, tuple[str, ...]] | None:
     Only moves that decide nothing: voting closes with the committee, and the notice
     and publication stay with staff (results applied, objections resolved, release time).
     """
-    review = cycle.program.public_review
+    review = cycle_rules(cycle).public_review
     if cycle.state is CyclePhase.DRAFT:
         return CyclePhase.NOMINATING, ("nominations_open_at",)
     if cycle.state is CyclePhase.NOMINATING:

@@ -86,7 +86,7 @@ def test_init_from_empty_database_creates_exactly_the_catalogue(app, runner):
         }
         assert [(p.code, p.notice_days) for p in programs.values() if p.notice_days != 7] == []
         assert programs["touching_luohe"].ballot_rule is BallotRule.SCORE
-        assert sum(c["weight"] for c in programs["touching_luohe"].score_criteria) == 10
+        assert sum(c["weight"] for c in programs["touching_luohe"].score_criteria) == 100
         assert (programs["good_youth"].age_min, programs["good_youth"].age_max) == (6, 18)
         assert {link.quota for link in programs["city_moral_model"].categories} == {2}
         assert {p.code: sorted(t.code for t in p.feeds) for p in programs.values() if p.feeds} == {
