@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "20261207_programs"
-down_revision = "20261204_sched"
+down_revision = "20261207_registry"
 branch_labels = None
 depends_on = None
 
