@@ -32,7 +32,8 @@ def workbook(orgs, accounts=()) -> bytes:
 
 
 def dry_run(client, data: bytes, filename: str = "orgs.xlsx"):
-    token = csrf_token(client, "/staff/organisations/import")
+    """The dry run page, in English (the lang cookie is set) so tests read its words."""
+    token = csrf_token(client, "/staff/organisations/import?lang=en")
     return client.post(
         "/staff/organisations/import",
         data={"csrf_token": token, "file": (io.BytesIO(data), filename)},
