@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from pathlib import Path
 
 from flask import (
@@ -46,6 +47,7 @@ bp.before_request(require(can_use_staff_area))
 PER_PAGE = 50
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 SESSION_KEY = "org_import_token"
+KEEP_SECONDS = 24 * 3600  # a dry run's file waits this long for its confirmation
 
 
 def _org(org_id: int | None) -> Organisation | None:
@@ -235,6 +237,15 @@ def _import_dir() -> Path:
     return Path(current_app.instance_path) / "org-imports"
 
 
+def _prune_imports() -> None:
+    """Remove the kept files of dry runs nobody confirmed."""
+    folder = _import_dir()
+    if folder.is_dir():
+        for old in folder.glob("*.xlsx"):
+            if old.stat().st_mtime < time.time() - KEEP_SECONDS:
+                old.unlink(missing_ok=True)
+
+
 def _stored(token: str | None) -> Path | None:
     """The file kept for this session's dry run, if the token is that one."""
     if not token or not TOKEN_RE.match(token) or session.get(SESSION_KEY) != token:
@@ -270,6 +281,7 @@ def import_upload():
             db.session.rollback()  # planning only reads; nothing may linger
             token = None
             if plan.ok:
+                _prune_imports()
                 token = secrets.token_urlsafe(24)
                 write_private(make_private_dir(_import_dir()) / f"{token}.xlsx", data)
                 session[SESSION_KEY] = token
