@@ -187,3 +187,35 @@ def test_import_of_2000_orgs_and_500_accounts_is_fast_and_audited(app, login_as)
         assert community.district.code == "d3"
         plan = plan_import(*read_workbook(data))
         assert plan.changes == 0
+
+
+def test_cycle_in_the_file_is_a_row_error(app):
+    rows = [
+        ("lh", "漯河市", "市", ""),
+        ("lh-a", "甲单位", "单位", "lh-b"),
+        ("lh-b", "乙单位", "单位", "lh-a"),
+    ]
+    with app.app_context():
+        plan = plan_import(*read_workbook(workbook(rows)))
+    found = [(e.row, e.column) for e in plan.errors]
+    assert (3, "上级编码") in found and (4, "上级编码") in found
+
+
+def test_upload_that_is_not_an_xlsx_is_refused_next_to_the_file_field(app, login_as):
+    staff = login_as(Role.STAFF)
+    response = dry_run(staff, b"code,name\nx,y\n", filename="orgs.csv")
+    assert 'id="file-error"' in response.get_data(as_text=True)
+    response = dry_run(staff, b"not a zip", filename="orgs.xlsx")
+    assert "The Excel file cannot be read." in response.get_data(as_text=True)
+    assert _count(app, Organisation) == 0
+
+
+def test_missing_column_is_reported_by_name(login_as):
+    staff = login_as(Role.STAFF)
+    book = workbook([])
+    wb = load_workbook(io.BytesIO(book))
+    wb["组织"].delete_cols(4)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    html = dry_run(staff, buffer.getvalue()).get_data(as_text=True)
+    assert "Missing columns: 上级编码" in html

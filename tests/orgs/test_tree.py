@@ -72,8 +72,7 @@ def test_create_duplicate_code_and_name_refused_next_to_fields(app, login_as):
         "/staff/organisations/",
         {"name": "新社区", "code": "yh-mf-ss", "kind": "community", "parent_id": str(ids["town"])},
     ).get_data(as_text=True)
-    assert 'id="code-error"' in html or "This code is taken." in html
-    assert "This code is taken." in html
+    assert '<p class="error" id="code-error">This code is taken.</p>' in html
     html = _post(
         staff,
         "/staff/organisations/",
@@ -84,7 +83,10 @@ def test_create_duplicate_code_and_name_refused_next_to_fields(app, login_as):
             "parent_id": str(ids["town"]),
         },
     ).get_data(as_text=True)
-    assert "The parent already has an organisation of this name." in html
+    assert (
+        '<p class="error" id="name-error">The parent already has an organisation of this name.'
+        in html
+    )
 
 
 def test_staff_edits_name_and_code_audited(app, login_as):
@@ -106,7 +108,7 @@ def test_edit_to_a_taken_code_refused_next_to_field(app, login_as):
     staff = login_as(Role.STAFF)
     url = f"/staff/organisations/{ids['town']}"
     html = _post(staff, url, {"name": "马路街", "code": "yc"}).get_data(as_text=True)
-    assert "This code is taken." in html
+    assert '<p class="error" id="code-error">This code is taken.</p>' in html
     assert _org(app, "yh-mf").id == ids["town"]
 
 
