@@ -129,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.notice.views import admin_bp as objections_bp
     from app.notice.views import bp as notice_bp
     from app.notifications.views import bp as notifications_bp
+    from app.orgs.views import bp as orgs_bp
     from app.programs.views import bp as programs_admin_bp
     from app.promotions.views import bp as promotions_bp
     from app.recommendations.views import bp as recommendations_bp
@@ -150,6 +151,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(recommendations_bp, url_prefix="/staff/recommendations")
     app.register_blueprint(recommend_bp)
     app.register_blueprint(audit_bp, url_prefix="/staff/audit")
+    app.register_blueprint(orgs_bp, url_prefix="/staff/organisations")
     app.register_blueprint(notifications_bp)
     app.register_blueprint(committee_bp, url_prefix="/committee")
     app.register_blueprint(committee_admin_bp, url_prefix="/staff")

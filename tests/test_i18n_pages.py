@@ -30,7 +30,7 @@ PAGES = [
     "/account/password",
     "/admin/users",
     "/admin/users/new",
-    "/admin/organisations",
+    "/staff/organisations/",
     "/staff/",
     "/no-such-page",
 ]

@@ -9,7 +9,7 @@ from tests import factories
 from tests.conftest import csrf_token
 
 LONG = "长" * 5000
-FORMS = ["/account/password", "/admin/users/new", "/admin/organisations"]
+FORMS = ["/account/password", "/admin/users/new", "/staff/organisations/"]
 PAYLOADS = [
     {},
     {"username": LONG, "password": LONG},

@@ -19,6 +19,16 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+# One-time passwords are random (about 70 bits, app/orgs/services.py), so the hash need not
+# slow a guesser down: a light argon2id lets an import give 500 accounts one in seconds
+# instead of minutes. needs_rehash() upgrades it at login; the forced change replaces it.
+_one_time_hasher = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
+
+
+def hash_one_time_password(password: str) -> str:
+    return _one_time_hasher.hash(password)
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Constant-ish time check; an unknown user still pays for one verification."""
     try:

@@ -25,7 +25,12 @@ def can_use_staff_area(user: Any) -> bool:
 
 
 def can_nominate(user: Any) -> bool:
-    return _has(user, Role.NOMINATOR) and user.organisation_id is not None
+    """A nominator of an active unit: a deactivated unit keeps its history but adds nothing."""
+    return (
+        _has(user, Role.NOMINATOR)
+        and user.organisation_id is not None
+        and user.organisation.is_active
+    )
 
 
 def can_vote(user: Any) -> bool:

@@ -1,4 +1,7 @@
-"""Admin pages: users (create, roles, organisation, deactivate) and organisations."""
+"""Admin pages: users (create, roles, organisation, deactivate).
+
+Organisations are managed by staff too: app/orgs/views.py.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +13,12 @@ from app.accounts import services as account_services
 from app.accounts.forms import ROLE_LABELS, UserCreateForm, UserEditForm
 from app.accounts.models import Role, User
 from app.accounts.permissions import can_manage_accounts
-from app.admin.forms import ORG_KIND_LABELS, OrganisationForm
 from app.core.forms import attach_error
 from app.core.guards import require
 from app.extensions import db
 from app.notifications.services import notify
 from app.orgs import queries as org_queries
-from app.orgs import services as org_services
-from app.orgs.models import Organisation, OrgKind
+from app.orgs.models import Organisation
 
 bp = Blueprint("admin", __name__)
 bp.before_request(require(can_manage_accounts))
@@ -100,31 +101,3 @@ def edit_user(user_id: int):
             flash(_("Account %(name)s saved.", name=user.username), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user)
-
-
-@bp.route("/organisations", methods=["GET", "POST"])
-def organisations():
-    form = OrganisationForm()
-    form.parent_id.choices = org_queries.organisation_choices(_("— none (the city) —"))
-    if form.validate_on_submit():
-        try:
-            org = org_services.create_organisation(
-                code=form.code.data,
-                name=form.name.data,
-                kind=OrgKind(form.kind.data),
-                parent=_org(form.parent_id.data),
-                actor=current_user,
-            )
-        except org_services.OrganisationError as error:
-            db.session.rollback()
-            attach_error(form, error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("Organisation %(name)s created.", name=org.name), "success")
-            return redirect(url_for("admin.organisations"))
-    return render_template(
-        "admin/organisations.html",
-        form=form,
-        organisations=org_queries.all_organisations(),
-        kind_labels=ORG_KIND_LABELS,
-    )

@@ -84,7 +84,8 @@ class _CountedLines:
         return line
 
 
-def xlsx_table(data: bytes) -> Iterator[list[str]]:
+def xlsx_table(data: bytes, sheet: int = 0) -> Iterator[list[str]]:
+    """The rows of worksheet number `sheet` (none if the workbook has fewer sheets)."""
     check_xlsx(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -92,7 +93,9 @@ def xlsx_table(data: bytes) -> Iterator[list[str]]:
         raise ImportFileError("xlsx") from error
     try:
         # An explicit max_col: openpyxl otherwise pads every row to its widest cell.
-        rows = workbook.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True)
+        if sheet >= len(workbook.worksheets):
+            return
+        rows = workbook.worksheets[sheet].iter_rows(max_col=MAX_COLUMNS, values_only=True)
         count = 0
         while True:
             try:

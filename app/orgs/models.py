@@ -19,6 +19,7 @@ class OrgKind(enum.StrEnum):
     WORK_UNIT = "work_unit"
     MEDIA = "media"
     OFFICE = "office"  # 文明办 (city or county civilization office)
+    SCHOOL = "school"  # 学校: nominates pupils for 新时代好少年
 
 
 # Which kinds may sit directly under which parent kind.
@@ -30,6 +31,7 @@ ALLOWED_PARENTS: dict[OrgKind, frozenset[OrgKind]] = {
     OrgKind.WORK_UNIT: frozenset({OrgKind.CITY, OrgKind.DISTRICT, OrgKind.TOWNSHIP}),
     OrgKind.MEDIA: frozenset({OrgKind.CITY, OrgKind.DISTRICT}),
     OrgKind.OFFICE: frozenset({OrgKind.CITY, OrgKind.DISTRICT}),
+    OrgKind.SCHOOL: frozenset({OrgKind.CITY, OrgKind.DISTRICT, OrgKind.TOWNSHIP}),
 }
 
 

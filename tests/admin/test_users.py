@@ -1,4 +1,4 @@
-"""Admin pages: create users, assign roles and organisations, deactivate; organisations."""
+"""Admin pages: create users, assign roles and organisations, deactivate."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import sqlalchemy as sa
 from app.accounts.models import Role, User
 from app.audit.models import AuditEvent
 from app.extensions import db
-from app.orgs.models import Organisation, OrgKind
 from tests import factories
 from tests.conftest import csrf_token, login
 
@@ -151,44 +150,3 @@ def test_admin_cannot_remove_own_admin_role(app, login_as):
 
 def test_edit_unknown_user_is_404(login_as):
     assert login_as(Role.ADMIN).get("/admin/users/999999").status_code == 404
-
-
-def test_admin_creates_organisation_in_tree(app, login_as):
-    with app.app_context():
-        district = factories.make_org(name="源汇区", kind=OrgKind.DISTRICT, code="yh")
-        district_id = district.id
-    admin = login_as(Role.ADMIN)
-    token = csrf_token(admin, "/admin/organisations")
-    response = admin.post(
-        "/admin/organisations",
-        data={
-            "csrf_token": token,
-            "name": "新街道",
-            "code": "yh-new",
-            "kind": "township",
-            "parent_id": str(district_id),
-        },
-    )
-    assert response.status_code == 302
-    with app.app_context():
-        org = db.session.scalar(sa.select(Organisation).where(Organisation.code == "yh-new"))
-        assert org.parent_id == district_id and org.district_id == district_id
-
-
-def test_organisation_under_wrong_parent_refused(app, login_as):
-    with app.app_context():
-        community = factories.make_org(kind=OrgKind.COMMUNITY, code="cm").id
-    admin = login_as(Role.ADMIN)
-    token = csrf_token(admin, "/admin/organisations")
-    html = admin.post(
-        "/admin/organisations",
-        data={
-            "csrf_token": token,
-            "name": "错误街道",
-            "code": "bad-one",
-            "kind": "township",
-            "parent_id": str(community),
-        },
-    ).get_data(as_text=True)
-    assert "该类型的组织不能放在这里" in html
-    assert 'value="错误街道"' in html

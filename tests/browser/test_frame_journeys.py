@@ -77,7 +77,7 @@ def test_admin_pages_render(page, live_server):
     for path, name in [
         ("/admin/users", "admin-users"),
         ("/admin/users/new", "admin-new-user"),
-        ("/admin/organisations", "admin-orgs"),
+        ("/staff/organisations/", "admin-orgs"),
         ("/staff/", "staff-dashboard"),
     ]:
         response = page.goto(live_server + path)

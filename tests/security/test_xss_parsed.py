@@ -403,7 +403,7 @@ def test_payloads_typed_into_the_forms_are_kept_and_inert(app, tmp_path):
             "parent_id": str(parent),
             "csrf_token": staff_token,
         }
-        assert staff.post("/admin/organisations", data=org).status_code == 302
+        assert staff.post("/staff/organisations/", data=org).status_code == 302
         flashed = staff.get("/staff/honorees/")  # a small page showing the flash message
         problems += _shown(flashed.get_data(as_text=True), [payload[:100].strip()])
     stored = _typed_records(app, review)
@@ -416,7 +416,7 @@ def test_payloads_typed_into_the_forms_are_kept_and_inert(app, tmp_path):
         ("/staff/recommendations/", [p[:70].strip() for p in PAYLOADS]),
         ("/staff/objections/?status=all", []),
         (f"/staff/nominations/{review}", [p.strip() for p in PAYLOADS]),
-        ("/admin/organisations", [p[:100].strip() for p in PAYLOADS]),
+        ("/staff/organisations/", [p[:100].strip() for p in PAYLOADS]),
         *((f"/staff/recommendations/{i}", [text]) for i, text in stored["recommendations"]),
         *((f"/staff/objections/{i}", [text]) for i, text in stored["objections"]),
     ]

@@ -800,7 +800,7 @@ def _pages(scene: _Scene, slots: int, ids: dict[str, list[int]]) -> list[Page]:
         ),
         Page(f"/staff/review/{review}", who="staff", expect=each(["nomination.name"])),
         Page("/admin/users", who="staff", expect=each(["user.display_name", "org.name"])),
-        Page("/admin/organisations", who="staff", expect=each(["org.name", "district.name"])),
+        Page("/staff/organisations/", who="staff", expect=each(["org.name", "district.name"])),
     ]
     for s in everyone:
         for page in _slot_pages(scene, s, slots, {kind: ids[kind][s] for kind in ids}):
