@@ -38,6 +38,55 @@ class ImportFileError(Exception):
     """The file itself cannot be read (not a row-level problem); the message is a code."""
 
 
+# C0 controls but tab and newlines, as forms strip them (PostgreSQL refuses NUL in text).
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Every C0 control, for one-line values (codes, names, usernames).
+LINE_BREAKING_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def records(
+    table: Iterator[list[str]],
+    columns: dict[str, tuple[str, ...]],
+    required: tuple[str, ...],
+    *,
+    strip: re.Pattern[str] = CONTROL_CHARS,
+    optional: bool = False,
+) -> list[tuple[int, dict[str, str]]]:
+    """(sheet row number, {field: text}) for every non-empty data row of `table`.
+
+    The first row is the header: a column is found by any of its names (`columns[key]`,
+    the first is the one error messages name), case-insensitively. A missing required
+    column raises ImportFileError("columns:…"); an empty sheet raises "empty" unless
+    `optional`, and more than MAX_ROWS data rows raise "too_many".
+    """
+    first = next(table, None)
+    if first is None:
+        if optional:
+            return []
+        raise ImportFileError("empty")
+    header = [h.strip().casefold() for h in first]
+    positions = {}
+    for key, names in columns.items():
+        wanted = {name.casefold() for name in names}
+        for index, title in enumerate(header):
+            if title in wanted:
+                positions[key] = index
+    missing = [columns[key][0] for key in required if key not in positions]
+    if missing:
+        raise ImportFileError("columns:" + "、".join(missing))
+    rows = []
+    for number, values in enumerate(table, start=2):
+        record = {
+            key: (strip.sub("", values[i]).strip() if i < len(values) else "")
+            for key, i in positions.items()
+        }
+        if any(record.values()):
+            rows.append((number, record))
+            if len(rows) > MAX_ROWS:
+                raise ImportFileError("too_many")
+    return rows
+
+
 def csv_table(data: bytes) -> Iterator[list[str]]:
     try:
         text = data.decode("utf-8-sig")

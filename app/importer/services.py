@@ -24,7 +24,7 @@ from app.honors.models import (
 )
 from app.honors.services import bump_public_version
 from app.importer import reading
-from app.importer.reading import MAX_ROWS, ImportFileError
+from app.importer.reading import ImportFileError
 from app.orgs.models import Organisation, OrgKind
 from app.programs.models import Cadence, Category, Level, Program
 from app.programs.services import period_containing
@@ -66,8 +66,6 @@ KINDS = {
     "individual": HonoreeKind.INDIVIDUAL,
     "group": HonoreeKind.GROUP,
 }
-# C0 controls but tab and newlines, as forms strip them (PostgreSQL refuses NUL in text).
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -99,29 +97,7 @@ def read_rows(data: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
         table = reading.xlsx_table(data)
     else:
         raise ImportFileError("type")
-    first = next(table, None)
-    if first is None:
-        raise ImportFileError("empty")
-    header = [h.strip() for h in first]
-    positions = {}
-    for key, names in COLUMNS.items():
-        for index, title in enumerate(header):
-            if title in names:
-                positions[key] = index
-    missing = [COLUMNS[key][0] for key in REQUIRED if key not in positions]
-    if missing:
-        raise ImportFileError("columns:" + "、".join(missing))
-    rows = []
-    for number, values in enumerate(table, start=2):
-        record = {
-            key: (_CONTROL_CHARS.sub("", values[i]).strip() if i < len(values) else "")
-            for key, i in positions.items()
-        }
-        if any(record.values()):
-            rows.append((number, record))
-            if len(rows) > MAX_ROWS:
-                raise ImportFileError("too_many")
-    return rows
+    return reading.records(table, COLUMNS, REQUIRED)
 
 
 @dataclass

@@ -20,7 +20,7 @@ from app.accounts.services import USERNAME_RE, normalize_username
 from app.core.spreadsheets import XlsxBook
 from app.extensions import db
 from app.importer import reading
-from app.importer.reading import MAX_ROWS, ImportFileError
+from app.importer.reading import LINE_BREAKING_CHARS
 from app.orgs.labels import KIND_WORDS
 from app.orgs.models import ALLOWED_PARENTS, Organisation, OrgKind
 from app.orgs.services import CODE_RE, normalize_code
@@ -44,7 +44,6 @@ ORG_REQUIRED = ("code", "name", "kind", "parent")
 ACCOUNT_REQUIRED = ("username", "display_name", "org")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^[0-9+\- ]{5,30}$")
-_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 
 EXPLANATION = [
     ("工作表", "列", "说明"),
@@ -138,35 +137,6 @@ class ImportPlan:
         )
 
 
-def _records(table, columns: dict, required: tuple, optional: bool):
-    """(row number, {field: text}) of the non-empty rows of one sheet."""
-    first = next(table, None)
-    if first is None:
-        if optional:
-            return []
-        raise ImportFileError("empty")
-    header = [h.strip() for h in first]
-    positions = {}
-    for key, names in columns.items():
-        for index, title in enumerate(header):
-            if title.lower() in names:
-                positions[key] = index
-    missing = [columns[key][0] for key in required if key not in positions]
-    if missing:
-        raise ImportFileError("columns:" + "、".join(missing))
-    rows = []
-    for number, values in enumerate(table, start=2):
-        record = {
-            key: (_CONTROL_CHARS.sub("", values[i]).strip() if i < len(values) else "")
-            for key, i in positions.items()
-        }
-        if any(record.values()):
-            rows.append((number, record))
-            if len(rows) > MAX_ROWS:
-                raise ImportFileError("too_many")
-    return rows
-
-
 def read_workbook(data: bytes) -> tuple[list[OrgRow], list[AccountRow]]:
     """The rows of both sheets, through the bounded reader. File-level problems raise
     ImportFileError; a bad value in a row is left for plan_import() to report."""
@@ -178,8 +148,8 @@ def read_workbook(data: bytes) -> tuple[list[OrgRow], list[AccountRow]]:
             KIND_WORDS.get(r["kind"]) or KIND_WORDS.get(r["kind"].lower()),
             normalize_code(r.get("parent", "")),
         )
-        for number, r in _records(
-            reading.xlsx_table(data, 0), ORG_COLUMNS, ORG_REQUIRED, optional=False
+        for number, r in reading.records(
+            reading.xlsx_table(data, 0), ORG_COLUMNS, ORG_REQUIRED, strip=LINE_BREAKING_CHARS
         )
     ]
     account_rows = [
@@ -191,8 +161,12 @@ def read_workbook(data: bytes) -> tuple[list[OrgRow], list[AccountRow]]:
             r.get("email", ""),
             r.get("phone", ""),
         )
-        for number, r in _records(
-            reading.xlsx_table(data, 1), ACCOUNT_COLUMNS, ACCOUNT_REQUIRED, optional=True
+        for number, r in reading.records(
+            reading.xlsx_table(data, 1),
+            ACCOUNT_COLUMNS,
+            ACCOUNT_REQUIRED,
+            strip=LINE_BREAKING_CHARS,
+            optional=True,
         )
     ]
     return org_rows, account_rows

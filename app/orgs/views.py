@@ -27,6 +27,7 @@ from app.core.forms import EmptyForm, attach_error
 from app.core.guards import require
 from app.core.private import make_private_dir, write_private
 from app.extensions import db
+from app.importer.reading import ImportFileError
 from app.importer.views import FILE_ERRORS
 from app.nominations import uploads
 from app.orgs import imports, queries, services
@@ -164,39 +165,38 @@ def move(org_id: int):
     return _detail(org, move_form=form, status=400)
 
 
+def _unit_action(org_id: int, act) -> Response:
+    """A button on the unit page: `act(org)` runs the service and returns the message to
+    flash; a refusal is flashed instead. Back to the unit page either way."""
+    org = db.get_or_404(Organisation, org_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            message = act(org)
+        except services.OrganisationError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(message, "success")
+    return redirect(url_for("orgs.edit", org_id=org.id))
+
+
 @bp.post("/<int:org_id>/deactivate")
 def deactivate(org_id: int):
-    org = db.get_or_404(Organisation, org_id)
-    if not EmptyForm().validate_on_submit():
-        return redirect(url_for("orgs.edit", org_id=org.id))
-    try:
+    def act(org: Organisation) -> str:
         count = services.deactivate_organisation(org, actor=current_user)
-    except services.OrganisationError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        flash(
-            _("%(name)s deactivated, and %(n)d of its accounts.", name=org.name, n=count),
-            "success",
-        )
-    return redirect(url_for("orgs.edit", org_id=org.id))
+        return _("%(name)s deactivated, and %(n)d of its accounts.", name=org.name, n=count)
+
+    return _unit_action(org_id, act)
 
 
 @bp.post("/<int:org_id>/reactivate")
 def reactivate(org_id: int):
-    org = db.get_or_404(Organisation, org_id)
-    if not EmptyForm().validate_on_submit():
-        return redirect(url_for("orgs.edit", org_id=org.id))
-    try:
+    def act(org: Organisation) -> str:
         services.reactivate_organisation(org, actor=current_user)
-    except services.OrganisationError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        flash(_("%(name)s reactivated.", name=org.name), "success")
-    return redirect(url_for("orgs.edit", org_id=org.id))
+        return _("%(name)s reactivated.", name=org.name)
+
+    return _unit_action(org_id, act)
 
 
 @bp.post("/<int:org_id>/passwords")
@@ -268,14 +268,14 @@ def import_upload():
         storage = request.files.get("file")
         try:
             if storage is None or not (storage.filename or "").lower().endswith(".xlsx"):
-                raise imports.ImportFileError("type")
+                raise ImportFileError("type")
             data = uploads.read_limited(
                 storage.stream, current_app.config["UPLOAD_MAX_ATTACHMENT_BYTES"]
             )
             plan = imports.plan_import(*imports.read_workbook(data))
         except uploads.UploadError:
             attach_error(form, "file", _("The file is too large or empty."))
-        except imports.ImportFileError as problem:
+        except ImportFileError as problem:
             attach_error(form, "file", _file_error(problem))
         else:
             db.session.rollback()  # planning only reads; nothing may linger
