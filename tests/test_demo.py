@@ -297,7 +297,9 @@ def test_demo_published_list_transparency_shows_committee_figures(client, demo, 
     assert facts["Quorum"].startswith("5 ballots")
 
 
-def test_demo_ready_cycle_publishes_through_the_web_after_the_schedule(app, runner, demo):
+def test_demo_ready_cycle_published_by_demo_staff_after_schedule_shows_committee_figures(
+    app, client, runner, demo
+):
     assert runner.invoke(args=["honors", "schedule"]).exit_code == 0
     with app.app_context():
         ready = _live(utcnow())["ready"]
@@ -313,16 +315,12 @@ def test_demo_ready_cycle_publishes_through_the_web_after_the_schedule(app, runn
         assert cycle.state is CyclePhase.PUBLISHED
         assert _count(Honor, Honor.cycle_id == cycle_id) == 6
         assert _count(Honor) == honors_before + 6
-    facts = _facts(client_get(app, f"/cycles/luohe_good/{period}?lang=en"))
+    page = client.get(f"/cycles/luohe_good/{period}?lang=en")
+    assert page.status_code == 200
+    facts = _facts(page.get_data(as_text=True))
     assert facts["Committee"] == "7 members"
     assert facts["Turnout"] == "7 of 7 ballots"
     assert facts["Objections"] == "1 received, 0 upheld"
-
-
-def client_get(app, path: str) -> str:
-    response = app.test_client().get(path)
-    assert response.status_code == 200, path
-    return response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

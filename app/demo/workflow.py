@@ -215,13 +215,14 @@ def load_workflow_samples(
     for role, org_code, state, count, note in PLAN:
         cycle = new_cycles.get(role)
         youth = role == "youth"
+        deeds = YOUTH_DEEDS if youth else DEEDS
         for _n in range(count):
             index += 1
             name, born, id_number = _person(ctx, index, youth=youth)
             org = orgs[org_code] if org_code else communities[index % len(communities)]
             if cycle is None:
                 continue
-            deed = (YOUTH_DEEDS if youth else DEEDS)[index % len(YOUTH_DEEDS if youth else DEEDS)]
+            deed = deeds[index % len(deeds)]
             _add_nomination(ctx, cycle, org, state, note, index, (name, born, id_number), deed)
             created["nominations"] += 1
     for role, cycle in new_cycles.items():
@@ -334,7 +335,7 @@ def _add_nomination(
         id_number_enc=crypto.encrypt(id_number),
         id_number_hash=crypto.keyed_hash(id_number),
         recommender_name="社区推荐员",
-        headline=f"{headline}",
+        headline=headline,
         summary=f"{name}{opening}（{label}，演示数据，人物虚构）",
         story_md=(
             f"### {headline}\n\n{opening}\n\n"
@@ -353,6 +354,9 @@ def _add_nomination(
         submitted_at=moment if state is not S.DRAFT else None,
     )
     # The history's nominations need none: their honorees' pages are the public record.
+    if honoree is not None:  # the story the list published
+        nomination.headline, nomination.summary = honoree.headline, honoree.summary
+        nomination.story_md = honoree.story_md
     photo = _placeholder_photo(ctx, index) if honoree is None else None
     if photo is not None:
         nomination.photos.append(photo)
