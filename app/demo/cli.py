@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from pathlib import Path
 
 import click
@@ -13,11 +14,13 @@ from app.extensions import db
 
 
 @honors_cli.command("demo")
-def demo_command() -> None:
-    """Load the demo data set; running it again changes nothing."""
+@click.option("--now", type=click.DateTime(formats=["%Y-%m-%dT%H:%M"]), default=None, hidden=True)
+def demo_command(now) -> None:
+    """Load the demo data set, its live cycles around now; running it again changes nothing."""
     from app.demo.services import load_demo
 
     created = load_demo(
+        now=now.replace(tzinfo=UTC) if now else None,
         upload_root=Path(current_app.instance_path) / "uploads",
         receipt_secret=current_app.config["SECRET_KEY"],
     )

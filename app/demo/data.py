@@ -120,17 +120,16 @@ OTHER_ORGS: tuple[tuple[str, str, str, str], ...] = (
 LAST_LUOHE_GOOD_MONTH = (2026, 9)
 TOP_TEN_MONTHS = ((2026, 1), (2026, 9))  # first and last month with 十佳市民 honorees
 
-# Sample cycles showing the workflow: (program, period, state). Honors of a month whose
-# cycle is `published` are linked to it.
-CYCLES: tuple[tuple[str, str, str], ...] = (
-    ("luohe_good", "2026-09", "published"),
-    ("top_ten_citizens", "2026-09", "published"),
-    ("luohe_good", "2026-10", "notice"),
-    ("top_ten_citizens", "2026-10", "public_review"),
-    ("luohe_good", "2026-11", "nominating"),
-    ("good_youth", "2026-Q4", "draft"),
-    ("touching_luohe", "2026", "voting"),
+# The published lists of the history that are held as cycles (their honors are linked to
+# them and each went through a committee vote): (program, period).
+HISTORY_CYCLES: tuple[tuple[str, str], ...] = (
+    ("luohe_good", "2026-09"),
+    ("top_ten_citizens", "2026-09"),
 )
+
+# The live sample cycles (services.live_cycles) honour periods around the day the demo is
+# loaded, never one before this month: the history's lists end just before it.
+FIRST_LIVE_MONTH = (2026, 12)
 
 # --------------------------------------------------------------------------- accounts
 
