@@ -155,7 +155,7 @@ def test_demo_live_cycles_are_named_after_the_load_moment():
         "nominating": "2026-12",
         "youth": "2026-Q4",
         "review": "2026-11",
-        "voting": "2026",
+        "voting": "2025",
         "notice": "2026-11",
         "ready": "2026-10",
     }
@@ -250,7 +250,7 @@ def test_demo_samples_are_dated_in_the_weeks_before_the_load_moment(app, now):
 
 
 @pytest.mark.parametrize("now", NOWS, ids=["2026-12", "2028-03"])
-def test_demo_schedule_right_after_keeps_each_live_phase(app, runner, now):
+def test_demo_schedule_right_after_keeps_each_live_phase_and_adds_no_annual_cycle(app, runner, now):
     _load_demo_at(app, now)
     result = runner.invoke(
         args=[
@@ -271,6 +271,8 @@ def test_demo_schedule_right_after_keeps_each_live_phase(app, runner, now):
         assert live["voting"].voting_closed_at is None
         assert refusals(live["ready"], CyclePhase.PUBLISHED, now=now) == []
         assert _count(Cycle, Cycle.state == CyclePhase.PUBLISHED) == 2
+        annual = sa.select(Cycle).join(Program).where(Program.code == "touching_luohe")
+        assert [c.period for c in db.session.scalars(annual)] == [live["voting"].period]
 
 
 def _facts(html: str) -> dict[str, str]:

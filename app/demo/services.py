@@ -590,7 +590,7 @@ def _plan_local_history(p: _Planner, locals_: list[_Local]) -> None:
 
     # 感动漯河年度人物: ten people (漯河好人 of that year or the one before) and a collective.
     used = set()
-    for year in range(2019, 2026):
+    for year in range(2019, data.FIRST_LIVE_MONTH[0] - 1):  # the year before is live
         candidates = [
             entry
             for entry in locals_
@@ -738,14 +738,14 @@ def live_cycles(now: datetime) -> list[LiveCycle]:
     Monthly lists: this month's 漯河好人 takes nominations, last month's is in its public
     notice and the month before's notice ended a few hours ago (ready to publish); last
     month's 十佳市民 is in public review. This quarter's 新时代好少年 takes nominations and
-    感动漯河年度人物 is in committee voting (the current year from October, else the year
-    before, as the annual award is held after its year).
+    感动漯河年度人物 of the year before is in committee voting: the annual award is held after
+    its year, so this is the cycle `honors schedule` itself would hold now.
     """
     base = now.replace(minute=0, second=0, microsecond=0)
     month = _live_month(now)
     current = _month(month)
     quarter = (current.start.month - 1) // 3 + 1
-    year = current.start.year if current.start.month >= 10 else current.start.year - 1
+    year = current.start.year - 1  # held after its year, as `honors schedule` holds it
     days = timedelta(days=1)
     return [
         LiveCycle(
