@@ -11,6 +11,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from app.notifications.mail import SmtpChannel, SmtpSettings
+from tests.notice.test_notice_dates import in_notice  # noqa: F401 - a cycle in its notice
 
 ORIGIN = "https://haoren.example.gov.cn"
 SENDER = "noreply@luohe.invalid"

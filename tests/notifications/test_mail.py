@@ -7,17 +7,19 @@ import logging
 
 import pytest
 import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 from app.accounts.models import Role
 from app.extensions import db
 from app.nominations.models import Nomination
 from app.nominations.workflow import NominationState
 from app.notifications import mail as mail_module
-from app.notifications.mail import Mail, one_line
+from app.notifications.mail import Mail, SmtpChannel, SmtpSettings, one_line
 from app.notifications.models import Notification, OutgoingMail
 from tests import factories
 from tests.conftest import csrf_token
-from tests.notifications.conftest import ORIGIN, SENDER
+from tests.notifications.conftest import ORIGIN, SENDER, Sink
 
 INJECTED = "王五\r\nBcc: victim@evil.example"
 
@@ -157,3 +159,41 @@ def test_make_channel_smtp_reads_tls_login_sender_and_public_origin():
 def test_make_channel_console_by_default():
     channel = mail_module.make_channel({"MAIL_BACKEND": "console"})
     assert isinstance(channel, mail_module.ConsoleChannel)
+
+
+class Accounts:
+    """aiosmtpd authenticator: one account."""
+
+    def __init__(self):
+        self.logins = []
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        self.logins.append((mechanism, auth_data.login, auth_data.password))
+        ok = (auth_data.login, auth_data.password) in {("honors", "s3cret"), (b"honors", b"s3cret")}
+        return AuthResult(success=ok)
+
+
+def test_smtp_channel_logs_in_with_the_configured_account(app, smtp_port):
+    sink, accounts = Sink(), Accounts()
+    controller = Controller(
+        sink,
+        hostname="127.0.0.1",
+        port=smtp_port,
+        authenticator=accounts,
+        auth_require_tls=False,  # a local test server: plain AUTH is fine here
+    )
+    controller.start()
+    try:
+        settings = SmtpSettings(
+            host="127.0.0.1", port=smtp_port, sender=SENDER, username="honors", password="s3cret"
+        )
+        with app.app_context():
+            SmtpChannel(settings, base_url=ORIGIN).send(Mail("a@luohe.invalid", "s", "b"))
+    finally:
+        controller.stop()
+    assert [tuple(map(_text, login[1:])) for login in accounts.logins] == [("honors", "s3cret")]
+    assert len(sink.messages) == 1
+
+
+def _text(value) -> str:
+    return value.decode() if isinstance(value, bytes) else value

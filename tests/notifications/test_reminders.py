@@ -5,6 +5,7 @@ and public recommendations; each sent once however often `honors schedule` runs.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -14,7 +15,9 @@ from app.committee import services as committee
 from app.committee.models import CommitteeMember
 from app.db_types import utcnow
 from app.extensions import db
+from app.nominations.models import Nomination
 from app.nominations.workflow import NominationState
+from app.notice import services as notice
 from app.notifications.models import Notification, OutgoingMail, ReminderSent
 from app.programs import services as cycles
 from app.programs.models import Cycle
@@ -158,3 +161,25 @@ def test_staff_are_alerted_to_public_recommendations_in_one_counting_entry(app, 
     assert _inbox("alert-nom") == []
     mails = db.session.scalars(sa.select(OutgoingMail.link).order_by(OutgoingMail.id)).all()
     assert mails == [f"/staff/recommendations/{first.id}", f"/staff/recommendations/{first.id + 1}"]
+
+
+def test_staff_are_alerted_to_new_objections_in_one_counting_entry(app, in_notice):
+    with app.app_context():
+        cycle = db.session.get(Cycle, in_notice.cycle_id)
+        nomination = db.session.get(Nomination, in_notice.candidate_ids[0])
+        for text in ("第一条异议。", "第二条异议。"):
+            notice.file_objection(
+                nomination,
+                content=text,
+                contact=None,
+                evidence=None,
+                root=Path(app.instance_path),
+                now=cycle.notice_starts_at + timedelta(hours=1),
+            )
+        db.session.commit()
+        [(subject, link)] = _inbox(in_notice.staff_username)
+        assert (link, "2" in subject, cycle.program.name_zh in subject) == (
+            "/staff/objections/",
+            True,
+            True,
+        )
