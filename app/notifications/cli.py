@@ -25,8 +25,14 @@ RECIPIENTS_PER_RUN = 500
 def deliver_command() -> None:
     """Send the due mail of the outbox, one message per recipient (a digest when several
     are due); each claim and each outcome is committed before the next recipient."""
-    channel = current_app.extensions["honors_mail"]
-    worker = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+    sent, failed = deliver(current_app.extensions["honors_mail"])
+    waiting = len(services.given_up_mails())
+    click.echo(f"{sent} sent, {failed} failed, {waiting} waiting for a person")
+
+
+def deliver(channel, *, worker: str | None = None) -> tuple[int, int]:
+    """One delivery run (commits as it goes); returns (mails sent, mails failed)."""
+    worker = worker or f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
     sent = failed = 0
     for _ in range(RECIPIENTS_PER_RUN):
         now = utcnow()
@@ -45,8 +51,7 @@ def deliver_command() -> None:
             # The class only: a message may quote the address or the subject (PII).
             log.error("mail not delivered: %s", error)
             failed += len(mails)
-    waiting = len(services.given_up_mails())
-    click.echo(f"{sent} sent, {failed} failed, {waiting} waiting for a person")
+    return sent, failed
 
 
 @honors_cli.command("outbox")

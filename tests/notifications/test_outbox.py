@@ -3,6 +3,7 @@ backoff, claimed so that two runs never send one mail twice."""
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -13,6 +14,7 @@ from app.extensions import db
 from app.nominations.models import Nomination
 from app.nominations.workflow import NominationState
 from app.notifications import services
+from app.notifications.cli import deliver
 from app.notifications.mail import Mail
 from app.notifications.models import OutgoingMail
 from app.notifications.services import BACKOFF, MAX_ATTEMPTS, notify
@@ -180,3 +182,42 @@ def test_several_due_mails_of_one_recipient_go_out_as_one_digest(app):
     ]
     assert "3" in channel.sent[0].subject
     assert channel.sent[0].body.count("• S") == 3
+
+
+class SlowKeeping:
+    """A channel shared by two runs: records each mail, slowly, like a real server."""
+
+    def __init__(self):
+        self.sent, self.lock = [], threading.Lock()
+
+    def send(self, message):
+        time.sleep(0.01)
+        with self.lock:
+            self.sent.append(message.to)
+
+
+def test_two_deliver_runs_at_once_send_each_mail_exactly_once(app):
+    addresses = [f"n{i}@luohe.invalid" for i in range(30)]
+    with app.app_context():
+        for address in addresses:
+            services.queue_mail(Mail(to=address, subject="S", body="b"), now=NOW)
+        db.session.commit()
+    channel, results, errors = SlowKeeping(), [], []
+
+    def run(name: str) -> None:
+        try:
+            with app.app_context():
+                results.append(deliver(channel, worker=name))
+                db.session.remove()
+        except Exception as error:  # noqa: BLE001 - reported by the assert below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(f"run-{i}",)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    assert sorted(channel.sent) == sorted(addresses)
+    assert sum(sent for sent, _failed in results) == 30
+    assert [row[3] for row in kept(app)] == [True] * 30
