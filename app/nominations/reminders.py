@@ -19,7 +19,7 @@ from app.extensions import db
 from app.nominations.models import Nomination
 from app.nominations.workflow import NominationState
 from app.notifications.services import notify, organisation_nominators, remember_once
-from app.orgs.models import Organisation
+from app.orgs.models import Organisation, OrgKind
 from app.programs.models import Cycle
 from app.programs.periods import period_label
 from app.programs.services import on_enter, on_schedule, when_label
@@ -28,10 +28,12 @@ from app.programs.workflow import CyclePhase
 CALL = "call"
 DRAFTS = "drafts"
 DEFAULT_DRAFT_REMINDER_DAYS = 3
+YOUTH_AGE = 18  # a program whose candidates are at most this old is for pupils
 
 
-def nominating_units() -> list[Organisation]:
-    """Every active organisation with at least one active nominator account."""
+def nominating_units(kinds: tuple[OrgKind, ...] | None = None) -> list[Organisation]:
+    """Every active organisation with at least one active nominator account (of `kinds`
+    only, when given)."""
     has_nominator = (
         sa.select(User.id)
         .join(UserRole, UserRole.user_id == User.id)
@@ -45,7 +47,11 @@ def nominating_units() -> list[Organisation]:
     return list(
         db.session.scalars(
             sa.select(Organisation)
-            .where(Organisation.is_active.is_(True), has_nominator)
+            .where(
+                Organisation.is_active.is_(True),
+                has_nominator,
+                Organisation.kind.in_(kinds) if kinds else sa.true(),
+            )
             .order_by(Organisation.id)
         )
     )
@@ -55,6 +61,17 @@ def _deadline(cycle: Cycle) -> str:
     if cycle.nominations_close_at is None:
         return ""
     return str(_l("Nominations close on %(when)s.", when=when_label(cycle.nominations_close_at)))
+
+
+def units_in_scope(cycle: Cycle) -> list[Organisation]:
+    """The units a cycle calls: schools for a program of pupils (candidates at most 18) when
+    schools have nominator accounts, otherwise every nominating unit."""
+    program = cycle.program
+    if program.age_max is not None and program.age_max <= YOUTH_AGE:
+        schools = nominating_units((OrgKind.SCHOOL,))
+        if schools:
+            return schools
+    return nominating_units()
 
 
 @on_enter(CyclePhase.NOMINATING)
@@ -69,7 +86,7 @@ def call_for_nominations(cycle: Cycle, now: datetime, actor) -> int:
         )
     )
     called = 0
-    for unit in nominating_units():
+    for unit in units_in_scope(cycle):
         if not remember_once(cycle.id, CALL, unit.id, now=now):
             continue
         notify(

@@ -1,7 +1,7 @@
 """mail outbox for every mail, inbox digests, reminders sent once
 
 Revision ID: 20261207_mail
-Revises: 20261204_sched
+Revises: 20261207_orgs
 Create Date: 2026-12-07 06:00:00
 
 Mail is now written to `mail_outbox` with its action and sent by `honors deliver`, which
@@ -17,7 +17,7 @@ import app.db_types
 
 # revision identifiers, used by Alembic.
 revision = "20261207_mail"
-down_revision = "20261204_sched"
+down_revision = "20261207_orgs"
 branch_labels = None
 depends_on = None
 

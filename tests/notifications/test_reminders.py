@@ -19,6 +19,7 @@ from app.nominations.models import Nomination
 from app.nominations.workflow import NominationState
 from app.notice import services as notice
 from app.notifications.models import Notification, OutgoingMail, ReminderSent
+from app.orgs.models import OrgKind
 from app.programs import services as cycles
 from app.programs.models import Cycle
 from app.programs.workflow import CyclePhase
@@ -183,3 +184,23 @@ def test_staff_are_alerted_to_new_objections_in_one_counting_entry(app, in_notic
             True,
             True,
         )
+
+
+def test_a_pupils_program_calls_the_schools_with_nominators_only(app, ctx):
+    school = factories.make_org(name="实验小学", kind=OrgKind.SCHOOL)
+    community = factories.make_org(name="社区甲")
+    factories.make_user(Role.NOMINATOR, username="school-nom", organisation=school)
+    factories.make_user(Role.NOMINATOR, username="community-nom", organisation=community)
+    program = factories.make_open_cycle().program
+    program.age_max = 18
+    cycle = factories.make_cycle(
+        program,
+        period="2026-12",
+        state=CyclePhase.DRAFT,
+        nominations_open_at=NOW - timedelta(hours=1),
+        nominations_close_at=NOW + timedelta(days=14),
+    )
+    db.session.commit()
+    cycles.transition_cycle(cycle, CyclePhase.NOMINATING, actor=SCHEDULE, now=NOW)
+    db.session.commit()
+    assert (len(_inbox("school-nom")), len(_inbox("community-nom"))) == (1, 0)
