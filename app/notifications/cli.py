@@ -25,12 +25,14 @@ RECIPIENTS_PER_RUN = 500
 def deliver_command() -> None:
     """Send the due mail of the outbox, one message per recipient (a digest when several
     are due); each claim and each outcome is committed before the next recipient."""
-    sent, failed = deliver(current_app.extensions["honors_mail"])
+    sent, failed = deliver(
+        current_app.extensions["honors_mail"], base_url=current_app.config["PUBLIC_BASE_URL"]
+    )
     waiting = len(services.given_up_mails())
     click.echo(f"{sent} sent, {failed} failed, {waiting} waiting for a person")
 
 
-def deliver(channel, *, worker: str | None = None) -> tuple[int, int]:
+def deliver(channel, *, base_url: str, worker: str | None = None) -> tuple[int, int]:
     """One delivery run (commits as it goes); returns (mails sent, mails failed)."""
     worker = worker or f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
     sent = failed = 0
@@ -43,7 +45,7 @@ def deliver(channel, *, worker: str | None = None) -> tuple[int, int]:
         db.session.commit()  # the claim holds before anything is sent
         if not mails:
             continue  # another run took them
-        error = services.send_claimed(mails, channel, now=utcnow())
+        error = services.send_claimed(mails, channel, now=utcnow(), base_url=base_url)
         db.session.commit()  # a crash later must not send these again
         if error is None:
             sent += len(mails)

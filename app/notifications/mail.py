@@ -45,10 +45,15 @@ def one_line(value: str) -> str:
     return " ".join(part.strip() for part in value.splitlines() if part.strip())
 
 
+def absolute_link(path: str, base_url: str) -> str:
+    """A site path on the public origin (mail is read away from the site)."""
+    return base_url.rstrip("/") + "/" + path.lstrip("/")
+
+
 def mail_body(mail: Mail, base_url: str) -> str:
     if not mail.link:
         return mail.body
-    link = base_url.rstrip("/") + "/" + mail.link.lstrip("/")
+    link = absolute_link(mail.link, base_url)
     return f"{mail.body}\n\n{link}" if mail.body else link
 
 

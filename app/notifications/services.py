@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts.models import Role, User, UserRole
 from app.db_types import utcnow
 from app.extensions import db
-from app.notifications.mail import Channel, Mail
+from app.notifications.mail import Channel, Mail, absolute_link
 from app.notifications.models import Notification, OutgoingMail, ReminderSent
 
 # Waits after the 1st, 2nd, … failed attempt; after the last one the mail waits for a person.
@@ -208,8 +208,9 @@ def claim_mails(address: str, *, worker: str, now: datetime) -> list[OutgoingMai
     )
 
 
-def compose(mails: list[OutgoingMail]) -> Mail:
-    """One mail for a recipient's due mails: itself when alone, else a digest of all."""
+def compose(mails: list[OutgoingMail], *, base_url: str) -> Mail:
+    """One mail for a recipient's due mails: itself when alone, else a digest of all
+    (each item's link absolute on `base_url`, like the mail's own)."""
     if len(mails) == 1:
         only = mails[0]
         return Mail(to=only.to_address, subject=only.subject, body=only.body, link=only.link)
@@ -219,17 +220,19 @@ def compose(mails: list[OutgoingMail]) -> Mail:
         if item.body:
             lines.append(item.body)
         if item.link:
-            lines.append(item.link)
+            lines.append(absolute_link(item.link, base_url))
         parts.append("\n".join(lines))
     subject = str(_l("%(count)s new messages from the honor registry", count=len(mails)))
     return Mail(to=mails[0].to_address, subject=subject, body="\n\n".join(parts), link="/inbox")
 
 
-def send_claimed(mails: list[OutgoingMail], channel: Channel, *, now: datetime) -> str | None:
+def send_claimed(
+    mails: list[OutgoingMail], channel: Channel, *, now: datetime, base_url: str
+) -> str | None:
     """Send claimed mails as one message; record the outcome (sent, or the attempt and the
     next one's time) and release the claim on failure. Returns the error class or None."""
     try:
-        channel.send(compose(mails))
+        channel.send(compose(mails, base_url=base_url))
     except Exception as error:  # noqa: BLE001 - any refusal: count it, try again later
         reason = error.__class__.__name__[:100]
         for item in mails:

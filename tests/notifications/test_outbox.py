@@ -121,7 +121,7 @@ def test_a_second_claim_of_the_same_mails_gets_nothing(app):
         assert ([m.subject for m in first], second) == (["S0", "S1"], [])
         assert services.next_due_address(now=NOW + timedelta(seconds=2)) is None
         channel = Keeping()
-        assert services.send_claimed(first, channel, now=NOW) is None
+        assert services.send_claimed(first, channel, now=NOW, base_url=ORIGIN) is None
         db.session.commit()
         late = services.claim_mails(ADDRESS, worker="run-c", now=NOW + timedelta(hours=1))
         assert (len(channel.sent), late) == (1, [])
@@ -145,7 +145,10 @@ def test_failed_attempts_back_off_1_5_30_min_2_h_12_h_then_wait_for_a_person(app
         for _ in range(MAX_ATTEMPTS):
             mails = services.claim_mails(ADDRESS, worker="w", now=moment)
             assert len(mails) == 1
-            assert services.send_claimed(mails, Failing(), now=moment) == "ConnectionRefusedError"
+            assert (
+                services.send_claimed(mails, Failing(), now=moment, base_url=ORIGIN)
+                == "ConnectionRefusedError"
+            )
             db.session.commit()
             row = mails[0]
             waits.append(None if row.next_attempt_at is None else row.next_attempt_at - moment)
@@ -167,21 +170,25 @@ def test_failed_attempts_back_off_1_5_30_min_2_h_12_h_then_wait_for_a_person(app
     assert kept(app) == [(ADDRESS, 0, "ConnectionRefusedError", False)]
 
 
-def test_several_due_mails_of_one_recipient_go_out_as_one_digest(app):
+def test_several_due_mails_of_one_recipient_go_out_as_one_digest_with_absolute_links(app):
     _queued(app, 3)
+    with app.app_context():
+        services.queue_mail(Mail(to=ADDRESS, subject="S3", body="", link="/nominations/7"))
+        db.session.commit()
     _queued(app, 1, address="other@luohe.invalid")
     channel = Keeping()
     with app.app_context():
         while (address := services.next_due_address(now=NOW)) is not None:
             mails = services.claim_mails(address, worker="w", now=NOW)
-            services.send_claimed(mails, channel, now=NOW)
+            services.send_claimed(mails, channel, now=NOW, base_url=ORIGIN)
             db.session.commit()
     assert [(m.to, m.link) for m in channel.sent] == [
         (ADDRESS, "/inbox"),
         ("other@luohe.invalid", None),
     ]
-    assert "3" in channel.sent[0].subject
-    assert channel.sent[0].body.count("• S") == 3
+    assert "4" in channel.sent[0].subject
+    assert channel.sent[0].body.count("• S") == 4
+    assert channel.sent[0].body.endswith(f"• S3\n{ORIGIN}/nominations/7")
 
 
 class SlowKeeping:
@@ -207,7 +214,7 @@ def test_two_deliver_runs_at_once_send_each_mail_exactly_once(app):
     def run(name: str) -> None:
         try:
             with app.app_context():
-                results.append(deliver(channel, worker=name))
+                results.append(deliver(channel, base_url=ORIGIN, worker=name))
                 db.session.remove()
         except Exception as error:  # noqa: BLE001 - reported by the assert below
             errors.append(error)

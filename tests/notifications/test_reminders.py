@@ -204,3 +204,18 @@ def test_a_pupils_program_calls_the_schools_with_nominators_only(app, ctx):
     cycles.transition_cycle(cycle, CyclePhase.NOMINATING, actor=SCHEDULE, now=NOW)
     db.session.commit()
     assert (len(_inbox("school-nom")), len(_inbox("community-nom"))) == (1, 0)
+
+
+def test_remember_once_is_true_only_the_first_time_for_a_cycle_kind_and_target(app, ctx):
+    from app.notifications.services import remember_once
+
+    cycle = factories.make_open_cycle()
+    answers = [
+        remember_once(cycle.id, "drafts", 5, now=NOW),
+        remember_once(cycle.id, "drafts", 5, now=NOW),
+        remember_once(cycle.id, "drafts", 6, now=NOW),
+        remember_once(cycle.id, "call", 5, now=NOW),
+    ]
+    db.session.commit()
+    assert answers == [True, False, True, True]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ReminderSent)) == 3
