@@ -262,6 +262,15 @@ def given_up_mails() -> list[OutgoingMail]:
     )
 
 
+def undeliverable_count() -> int:
+    """How many mails ran out of attempts (shown to admins)."""
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(OutgoingMail)
+        .where(OutgoingMail.sent_at.is_(None), OutgoingMail.attempts >= MAX_ATTEMPTS)
+    )
+
+
 def retry_mail(outgoing: OutgoingMail) -> None:
     """Give a mail that ran out of attempts a fresh start (after fixing the address)."""
     outgoing.attempts = 0

@@ -228,3 +228,19 @@ def test_two_deliver_runs_at_once_send_each_mail_exactly_once(app):
     assert sorted(channel.sent) == sorted(addresses)
     assert sum(sent for sent, _failed in results) == 30
     assert [row[3] for row in kept(app)] == [True] * 30
+
+
+def test_admin_users_page_counts_the_mails_waiting_for_a_person(app, login_as):
+    _queued(app, 2)
+    admin = login_as(Role.ADMIN)
+    before = admin.get("/admin/users?lang=en").get_data(as_text=True)
+    with app.app_context():
+        db.session.execute(
+            sa.update(OutgoingMail)
+            .where(OutgoingMail.subject == "S0")
+            .values(attempts=MAX_ATTEMPTS)
+        )
+        db.session.commit()
+    after = admin.get("/admin/users?lang=en").get_data(as_text=True)
+    assert "could not be delivered" not in before
+    assert "1 notification mail(s) could not be delivered" in after
