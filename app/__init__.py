@@ -106,11 +106,15 @@ def _init_extensions(app: Flask) -> None:
         field_keys=app.config["FIELD_ENCRYPTION_KEYS"],
         hash_key=app.config["ID_HASH_KEY"],
     )
-    from app.notifications import mail, outbox  # noqa: F401  (outbox: commit listeners)
+    from app.notifications import mail
 
-    app.extensions["honors_mail"] = mail.make_sender(app.config)
-    # Import every model module so metadata is complete for migrations and create_all().
+    mail.mailman.init_app(app)
+    app.extensions["honors_mail"] = mail.make_channel(app.config)
+    # Import every model module so metadata is complete for migrations and create_all();
+    # the reminder modules register with `honors schedule` and the cycle's phase moves.
     from app import models  # noqa: F401
+    from app.committee import reminders as _committee_reminders  # noqa: F401
+    from app.nominations import reminders as _nomination_reminders  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -125,11 +125,21 @@ class Config:
     FIELD_ENCRYPTION_KEYS = os.environ.get("FIELD_ENCRYPTION_KEYS") or None
     ID_HASH_KEY = os.environ.get("ID_HASH_KEY") or None
 
-    # Outgoing mail: "console" logs messages; "smtp" sends through MAIL_SERVER.
+    # Outgoing mail, sent by `honors deliver` from the outbox: "console" logs messages;
+    # "smtp" sends through MAIL_SERVER (Flask-Mailman), with STARTTLS (MAIL_USE_TLS) or
+    # SSL (MAIL_USE_SSL) and a login when MAIL_USERNAME is set.
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0").lower() in {"1", "true", "yes", "on"}
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "0").lower() in {"1", "true", "yes", "on"}
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "10"))
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "noreply@luohe.invalid")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER") or MAIL_SENDER
+    # Units with draft nominations are reminded this many days before nominations close.
+    DRAFT_REMINDER_DAYS = int(os.environ.get("DRAFT_REMINDER_DAYS", "3"))
 
     UPLOAD_MAX_PHOTO_BYTES = 10 * 1024 * 1024
     UPLOAD_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024

@@ -23,7 +23,7 @@ from app.nominations.models import (
     PublicRecommendation,
 )
 from app.notice.models import Objection
-from app.notifications.models import Notification, OutgoingMail
+from app.notifications.models import Notification, OutgoingMail, ReminderSent
 from app.orgs.models import Organisation
 from app.programs.models import Category, Cycle, Program, ProgramCategory
 from app.promotions.models import Promotion
@@ -51,6 +51,7 @@ __all__ = [
     "Notification",
     "Objection",
     "OutgoingMail",
+    "ReminderSent",
     "PublicRecommendation",
     "AuditEvent",
     "Category",

@@ -16,6 +16,7 @@ from app.accounts.permissions import can_manage_accounts
 from app.core.forms import attach_error
 from app.core.guards import require
 from app.extensions import db
+from app.notifications import services as notification_services
 from app.notifications.services import notify
 from app.orgs import queries as org_queries
 from app.orgs.models import Organisation
@@ -41,7 +42,10 @@ def index():
 @bp.get("/users")
 def users():
     return render_template(
-        "admin/users.html", users=account_services.list_users(), role_labels=ROLE_LABELS
+        "admin/users.html",
+        users=account_services.list_users(),
+        role_labels=ROLE_LABELS,
+        undeliverable=notification_services.undeliverable_count(),
     )
 
 

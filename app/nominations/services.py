@@ -44,7 +44,7 @@ from app.nominations.workflow import (
     NominationTransitionError,
     check_transition,
 )
-from app.notifications.services import notify, organisation_nominators
+from app.notifications.services import Digest, notify, organisation_nominators
 from app.orgs.models import Organisation, OrgKind
 from app.privacy import crypto, id_numbers
 from app.programs.models import Cadence, Category, Cycle, NomineeKind, Program, program_feeds
@@ -583,7 +583,31 @@ def transition_nomination(
             ),
             body=reason or "",
             link=f"/nominations/{nomination.id}",
+            digest=_state_digest(nomination, target),
+            now=now,
         )
+
+
+def _state_digest(nomination: Nomination, target: NominationState) -> Digest:
+    """Moves of a cycle's nominations to one state fold into one unread inbox entry."""
+    cycle = nomination.cycle
+
+    def subject(count: int) -> str:
+        return str(
+            _l(
+                "%(count)s nominations of %(program)s %(period)s: %(state)s",
+                count=count,
+                program=cycle.program.name_zh,
+                period=period_label(cycle.period),
+                state=STATE_LABELS[target],
+            )
+        )
+
+    return Digest(
+        key=f"nomination:{nomination.cycle_id}:{target.value}",
+        subject=subject,
+        link="/nominations/",
+    )
 
 
 STATE_LABELS = {

@@ -21,10 +21,10 @@ from app.nominations.models import Nomination
 from app.nominations.services import transition_nomination
 from app.nominations.workflow import Actor, NominationState
 from app.notice.models import Objection, ObjectionStatus
-from app.notifications.services import notify
+from app.notifications.services import Digest, notify, staff_members
 from app.privacy import crypto
 from app.programs.models import Cycle, CycleDateChange
-from app.programs.periods import period_label_zh
+from app.programs.periods import period_label, period_label_zh
 from app.programs.services import (
     cycle_notice_length,
     date_changes,
@@ -126,7 +126,38 @@ def file_objection(
     )
     db.session.add(objection)
     db.session.flush()
+    _alert_staff_of_objection(objection, nomination, now)
     return objection
+
+
+def _alert_staff_of_objection(objection: Objection, nomination: Nomination, now: datetime) -> None:
+    """Staff learn of a new objection at once; a cycle's unread alerts fold into one."""
+    cycle = nomination.cycle
+
+    def subject(count: int) -> str:
+        return str(
+            _l(
+                "%(count)s new objections: %(program)s %(period)s",
+                count=count,
+                program=cycle.program.name_zh,
+                period=period_label(cycle.period),
+            )
+        )
+
+    notify(
+        staff_members(),
+        subject=str(
+            _l(
+                "New objection %(reference)s: %(program)s %(period)s",
+                reference=objection.reference,
+                program=cycle.program.name_zh,
+                period=period_label(cycle.period),
+            )
+        ),
+        link=f"/staff/objections/{objection.id}",
+        digest=Digest(key=f"objection:{cycle.id}", subject=subject, link="/staff/objections/"),
+        now=now,
+    )
 
 
 def next_ranked(cycle: Cycle) -> Nomination | None:

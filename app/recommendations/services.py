@@ -13,7 +13,12 @@ from app.extensions import db
 from app.honors.models import HonoreeKind
 from app.nominations import services as nomination_services
 from app.nominations.models import Channel, PublicRecommendation, RecommendationStatus
-from app.notifications.services import notify, organisation_nominators
+from app.notifications.services import (
+    Digest,
+    notify,
+    organisation_nominators,
+    staff_members,
+)
 from app.orgs.models import Organisation
 from app.privacy import crypto
 from app.programs.models import Category, Cycle
@@ -54,7 +59,24 @@ def file_recommendation(
     )
     db.session.add(recommendation)
     db.session.flush()
+    notify(
+        staff_members(),
+        subject=str(
+            _l(
+                "New public recommendation %(reference)s to moderate",
+                reference=recommendation.reference,
+            )
+        ),
+        link=f"/staff/recommendations/{recommendation.id}",
+        digest=Digest(
+            key="recommendation", subject=_pending_subject, link="/staff/recommendations/"
+        ),
+    )
     return recommendation
+
+
+def _pending_subject(count: int) -> str:
+    return str(_l("%(count)s new public recommendations to moderate", count=count))
 
 
 def accept_recommendation(

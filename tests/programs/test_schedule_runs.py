@@ -223,6 +223,7 @@ def test_schedule_across_a_cycles_dates_audits_every_move_as_the_schedule(run):
         ("cycle.transition", "vetting", "public_review"),
         ("committee.frozen", None, None),
         ("cycle.transition", "public_review", "voting"),
+        ("committee.reminded", None, None),  # the day before voting ends: non-voters told
         ("committee.voting_closed", None, None),
         ("cycle.notice_ended", None, None),
     ]
@@ -249,6 +250,7 @@ def test_schedule_across_a_cycles_dates_never_qualifies_appoints_applies_nor_pub
         "cycle.transition",
         "nomination.transition",
         "committee.frozen",
+        "committee.reminded",
         "committee.voting_closed",
         "cycle.notice_ended",
     }
