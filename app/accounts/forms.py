@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from app.accounts.models import Role
 from app.core.forms import BaseForm, MultiCheckboxField, optional_int
+
+EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 ROLE_LABELS = {
     Role.NOMINATOR: _l("Nominating unit"),
@@ -43,6 +45,15 @@ class _UserFields(BaseForm):
         validators=[DataRequired(message=_l("Choose at least one role."))],
     )
     organisation_id = SelectField(_l("Organisation"), coerce=optional_int, validate_choice=True)
+    # Where the member's notifications are mailed (staff: notices ended, objections).
+    email = StringField(
+        _l("Email"),
+        validators=[
+            Optional(),
+            Length(max=120),
+            Regexp(EMAIL_RE, message=_l("Not a valid email address.")),
+        ],
+    )
 
 
 class UserCreateForm(_UserFields):

@@ -177,6 +177,7 @@ def _snapshot(user: User) -> dict:
         "roles": sorted(user.roles),
         "organisation_id": user.organisation_id,
         "is_active": user.is_active,
+        "has_email": bool(user.email),
     }
 
 
@@ -187,6 +188,7 @@ def create_user(
     password: str,
     roles: Iterable[Role],
     organisation: Organisation | None = None,
+    email: str | None = None,
     actor: User | None = None,
     password_hash: str | None = None,
 ) -> User:
@@ -207,6 +209,7 @@ def create_user(
         display_name=display_name.strip() or username,
         password_hash=password_hash,
         organisation=organisation,
+        email=(email or "").strip() or None,
         role_rows=[UserRole(role=role) for role in sorted(role_set)],
     )
     db.session.add(user)
@@ -223,6 +226,7 @@ def update_user(
     organisation: Organisation | None,
     is_active: bool,
     new_password: str | None = None,
+    email: str | None = None,
     actor: User,
     now: datetime | None = None,
 ) -> None:
@@ -236,6 +240,7 @@ def update_user(
         raise AccountError(_l("You cannot remove your own administrator access."), "roles")
     user.display_name = display_name.strip() or user.username
     user.organisation = organisation
+    user.email = (email or "").strip() or None
     current = {row.role: row for row in user.role_rows}
     for role in set(current) - role_set:
         user.role_rows.remove(current[role])

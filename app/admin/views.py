@@ -60,6 +60,7 @@ def new_user():
                 password=form.password.data,
                 roles=[Role(value) for value in form.roles.data],
                 organisation=_org(form.organisation_id.data),
+                email=form.email.data,
                 actor=current_user,
             )
         except account_services.AccountError as error:
@@ -85,6 +86,7 @@ def edit_user(user_id: int):
                 organisation=_org(form.organisation_id.data),
                 is_active=form.is_active.data,
                 new_password=form.new_password.data or None,
+                email=form.email.data,
                 actor=current_user,
             )
         except account_services.AccountError as error:

@@ -150,3 +150,41 @@ def test_admin_cannot_remove_own_admin_role(app, login_as):
 
 def test_edit_unknown_user_is_404(login_as):
     assert login_as(Role.ADMIN).get("/admin/users/999999").status_code == 404
+
+
+def test_admin_sets_and_changes_a_members_email_and_a_bad_one_is_refused_next_to_the_field(
+    app, login_as
+):
+    admin = login_as(Role.ADMIN)
+    token = csrf_token(admin, "/admin/users/new")
+    data = {
+        "csrf_token": token,
+        "username": "mail-staff",
+        "display_name": "秘书处",
+        "password": "long-enough-pw",
+        "roles": ["staff"],
+        "organisation_id": "",
+        "email": "not-an-address",
+    }
+    html = admin.post("/admin/users/new", data=data).get_data(as_text=True)
+    assert 'id="email-error"' in html and 'value="not-an-address"' in html
+    assert _user(app, "mail-staff") is None
+    response = admin.post("/admin/users/new", data={**data, "email": "staff@luohe.example"})
+    assert response.status_code == 302
+    user = _user(app, "mail-staff")
+    assert user.email == "staff@luohe.example"
+    edit = {
+        "csrf_token": token,
+        "display_name": "秘书处",
+        "roles": ["staff"],
+        "organisation_id": "",
+        "is_active": "y",
+        "email": "office@luohe.example",
+    }
+    assert admin.post(f"/admin/users/{user.id}", data=edit).status_code == 302
+    assert _user(app, "mail-staff").email == "office@luohe.example"
+    with app.app_context():
+        events = db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.object_id == user.id)
+        ).all()
+        assert "luohe.example" not in repr([(e.before, e.after) for e in events])
