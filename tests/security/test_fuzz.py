@@ -33,14 +33,29 @@ from werkzeug.test import stream_encode_multipart
 from app.extensions import limiter
 from app.importer.services import COLUMNS
 from tests import factories, figures
-from tests.security.world import Field, FormSpec, World, discover_forms, load_world
+from tests.security.world import (
+    Field,
+    FormSpec,
+    World,
+    discover_forms,
+    load_world,
+    parse_forms,
+)
 
-FUZZ_EXAMPLES = 200  # per POST form
+FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))  # per POST form
 FUZZ_GET_EXAMPLES = 50  # per GET form (filters): their handlers are read-only
 # POST routes not fuzzed through a page form, and why.
 EXCLUDED = {
     "accounts.logout": "ends the fuzzing client's session on every example; its CSRF check "
     "is in tests/test_csrf.py and the session it ends in tests/security/test_sessions.py",
+    "orgs.import_confirm": "posts only the token of a dry run kept in the session; forged "
+    "and replayed tokens are tests/orgs/test_import.py::"
+    "test_confirm_with_a_forged_token_imports_nothing",
+}
+# POST routes whose form is on a page reached with a query string: role, URL template
+# filled from the world's samples.
+QUERY_PAGES = {
+    "honors_admin.merge": ("staff", "/staff/honorees/{target}/merge?source={source}"),
 }
 # POST routes called by the pages' scripts rather than by a <form>: role, URL, fields.
 SCRIPT_FORMS = {
@@ -250,6 +265,13 @@ def fuzz_form(world: World, spec: FormSpec, statuses: Counter, examples: int) ->
 
 def discover(world: World) -> dict[tuple, FormSpec]:
     found, _pages = discover_forms(world)
+    values = {"target": world.samples["honoree_id"][-1], "source": world.samples["slug"][0]}
+    for endpoint, (role, template) in QUERY_PAGES.items():
+        page = template.format(**values)
+        html = world.clients[role].get(page).get_data(as_text=True)
+        for spec in parse_forms(html, page, role, world.app):
+            if spec.endpoint == endpoint:
+                found[spec.key] = spec
     for endpoint, (role, url, fields) in SCRIPT_FORMS.items():
         token = next(s.csrf_token for s in found.values() if s.role == role and s.csrf_token)
         spec = FormSpec(role, url, url, endpoint, False, token, fields)

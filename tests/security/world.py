@@ -34,6 +34,7 @@ from app.nominations.models import (
 )
 from app.nominations.workflow import NominationState
 from app.notice.models import Objection
+from app.orgs.models import OrgKind
 from app.programs.models import Cycle
 from app.programs.workflow import CyclePhase
 from app.promotions.models import Promotion
@@ -189,6 +190,17 @@ def _arrange_tie() -> int:
     return cycle.id
 
 
+def _arrange_organisations() -> list[str]:
+    """A unit whose nominator never logged in (its page offers new initial passwords) and a
+    deactivated unit (its page offers reactivation)."""
+    fresh = factories.make_org(name="未登录测试社区")
+    factories.make_user(Role.NOMINATOR, organisation=fresh)
+    closed = factories.make_org(name="已停用测试单位", kind=OrgKind.WORK_UNIT)
+    closed.is_active = False
+    db.session.commit()
+    return [str(fresh.id), str(closed.id)]
+
+
 def load_world(app: Flask) -> World:
     """Load the demo data, log every role in, snapshot the database (SQLite)."""
     with app.app_context():
@@ -203,6 +215,7 @@ def load_world(app: Flask) -> World:
         samples = _samples(nominator)
         samples["cycle_id"].append(str(tie_cycle))
         _arrange_registry_hint(samples)
+        samples["org_id"] = _arrange_organisations()
     clients = {}
     for role, username in ROLES.items():
         client = app.test_client()
