@@ -200,7 +200,9 @@ def schedule_cycles(*, today: date, until: date | None = None, actor=None) -> li
 
     A cycle is named after the period it honours (its `reference_date` is that period's
     first day); its phases start then, or the day after the period for a program held
-    after its period (the 2026 annual cycle opens on 1 January 2027)."""
+    after its period (the 2026 annual cycle opens on 1 January 2027). A cycle created when
+    that start's nomination window has already closed starts today instead, so that it
+    can be held rather than wait for staff to move every date."""
     until = max(until or today, today)
     programs = db.session.scalars(
         sa.select(Program).where(
@@ -217,12 +219,17 @@ def schedule_cycles(*, today: date, until: date | None = None, actor=None) -> li
             if (program.id, period.label) in existing:
                 continue
             opens = period.end + timedelta(days=1) if after else period.start
+            dates = phase_dates(program, opens)
+            if dates["nominations_close_at"] <= _local_midnight(today):
+                # Created after its nomination window would have closed (a city installing
+                # mid-period, a program activated late): held from today, full lengths.
+                dates = phase_dates(program, today)
             cycle = Cycle(
                 program=program,
                 period=period.label,
                 reference_date=period.start,
                 state=CyclePhase.DRAFT,
-                **phase_dates(program, opens),
+                **dates,
             )
             db.session.add(cycle)
             created.append(cycle)

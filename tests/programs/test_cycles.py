@@ -51,7 +51,7 @@ def test_schedule_until_and_biennial(programs):
 
 def test_schedule_phase_dates_follow_template(programs):
     (cycle,) = [
-        c for c in services.schedule_cycles(today=date(2026, 11, 30)) if c.program.code == "monthly"
+        c for c in services.schedule_cycles(today=date(2026, 11, 5)) if c.program.code == "monthly"
     ]
     assert cycle.state is CyclePhase.DRAFT
     assert cycle.reference_date == date(2026, 11, 1)
@@ -59,6 +59,21 @@ def test_schedule_phase_dates_follow_template(programs):
     assert cycle.nominations_open_at.isoformat() == "2026-10-31T16:00:00+00:00"
     assert cycle.nominations_close_at - cycle.nominations_open_at == timedelta(days=15)
     assert cycle.notice_ends_at - cycle.notice_starts_at == timedelta(days=7)
+
+
+def test_schedule_after_the_nomination_window_closed_starts_the_cycle_today_at_full_length(
+    programs,
+):
+    category = factories.make_category()
+    programs[Cadence.MONTHLY].categories.append(ProgramCategory(category=category))
+    created = services.schedule_cycles(today=date(2026, 11, 30))
+    (cycle,) = [c for c in created if c.program.code == "monthly"]
+    assert (cycle.period, cycle.reference_date) == ("2026-11", date(2026, 11, 1))
+    # 2026-11-30 00:00 Beijing time is 2026-11-29 16:00 UTC.
+    assert cycle.nominations_open_at.isoformat() == "2026-11-29T16:00:00+00:00"
+    assert cycle.nominations_close_at - cycle.nominations_open_at == timedelta(days=15)
+    assert cycle.notice_ends_at - cycle.notice_starts_at == timedelta(days=7)
+    assert services.refusals(cycle, CyclePhase.NOMINATING, now=cycle.nominations_open_at) == []
 
 
 def test_schedule_annual_cycle_in_early_2027_honours_2026_and_opens_on_new_year(programs):
