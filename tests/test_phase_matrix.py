@@ -53,7 +53,7 @@ PHASES = {
     "vetting.add_check":                     VETTING | {P.PUBLIC_REVIEW},
     "vetting.add_note":                      ALL,
     "staff.cycle":                           ALL - {P.PUBLISHED, P.CLOSED},
-    "staff.move:closed":                     frozenset({P.PUBLISHED}),
+    "staff.move:closed":                     frozenset({P.DRAFT, P.VETTING, P.PUBLISHED}),
     "committee_admin.manage:add":            BEFORE_VOTING,
     "committee_admin.manage:remove":         BEFORE_VOTING,
     "committee_admin.results:apply":         frozenset({P.VOTING}),

@@ -816,6 +816,37 @@ def _vetting_finished(cycle: Cycle, now: datetime) -> object | None:
     return None
 
 
+# Nominations that leave nothing to decide: a cycle holding only these may close unlisted.
+SETTLED_WITHOUT_CANDIDATE = (
+    NominationState.DRAFT,
+    NominationState.NOT_QUALIFIED,
+    NominationState.WITHDRAWN,
+)
+
+
+@precondition(CyclePhase.CLOSED)
+def _nothing_to_decide(cycle: Cycle, now: datetime) -> object | None:
+    """Closing a cycle before publication: only when no nomination awaits a decision or
+    stands as a candidate (a published cycle closes whatever its nominations)."""
+    if cycle.state not in (CyclePhase.DRAFT, CyclePhase.VETTING):
+        return None
+    live = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Nomination)
+        .where(
+            Nomination.cycle_id == cycle.id,
+            Nomination.state.not_in(SETTLED_WITHOUT_CANDIDATE),
+        )
+    )
+    if live:
+        return _l(
+            "%(n)d nominations await a decision or are candidates: a cycle closes without a "
+            "list only when none is left.",
+            n=live,
+        )
+    return None
+
+
 def year_honorees(cycle: Cycle) -> list[Honoree]:
     """Registry records with a published honor of a monthly local program in the cycle's year
     (the pool an annual program such as 感动漯河年度人物 shortlists from)."""

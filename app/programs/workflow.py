@@ -16,10 +16,13 @@ class CyclePhase(enum.StrEnum):
     CLOSED = "closed"
 
 
+# Besides the path to publication, a cycle may close without a list: a draft that will not
+# be held, or one whose nominations left nobody to vote on (every one not qualified,
+# withdrawn or never submitted); staff decide that, never the schedule.
 TRANSITIONS: dict[CyclePhase, frozenset[CyclePhase]] = {
-    CyclePhase.DRAFT: frozenset({CyclePhase.NOMINATING}),
+    CyclePhase.DRAFT: frozenset({CyclePhase.NOMINATING, CyclePhase.CLOSED}),
     CyclePhase.NOMINATING: frozenset({CyclePhase.VETTING}),
-    CyclePhase.VETTING: frozenset({CyclePhase.PUBLIC_REVIEW, CyclePhase.VOTING}),
+    CyclePhase.VETTING: frozenset({CyclePhase.PUBLIC_REVIEW, CyclePhase.VOTING, CyclePhase.CLOSED}),
     CyclePhase.PUBLIC_REVIEW: frozenset({CyclePhase.VOTING}),
     CyclePhase.VOTING: frozenset({CyclePhase.NOTICE}),
     CyclePhase.NOTICE: frozenset({CyclePhase.PUBLISHED}),

@@ -126,6 +126,43 @@ def test_close_nominations_refused_before_deadline(ctx):
         services.transition_cycle(cycle, CyclePhase.VETTING, actor=None)
 
 
+def test_vetting_cycle_closes_unlisted_only_once_no_nomination_awaits_or_stands(ctx):
+    cycle = factories.make_open_cycle()
+    nomination = factories.make_nomination(cycle, state=NominationState.SUBMITTED)
+    factories.make_nomination(cycle, name="王草稿", id_number=factories.valid_id_number(seq="456"))
+    cycle.nominations_close_at = utcnow() - timedelta(minutes=1)
+    services.transition_cycle(cycle, CyclePhase.VETTING, actor=None)
+    with pytest.raises(TransitionError, match="还有 1 条推荐"):
+        services.transition_cycle(cycle, CyclePhase.CLOSED, actor=None)
+    nomination.state = NominationState.NOT_QUALIFIED
+    services.transition_cycle(cycle, CyclePhase.CLOSED, actor=None)
+    assert (cycle.state, cycle.published_at) == (CyclePhase.CLOSED, None)
+
+
+def test_staff_close_a_draft_unlisted_through_the_cycle_page_and_it_stays_off_the_public_site(
+    app, login_as
+):
+    with app.app_context():
+        cycle = _cycle(CyclePhase.DRAFT, period="2026-08")
+        cycle_id, code = cycle.id, cycle.program.code
+    client = login_as(Role.STAFF)
+    page = client.get(f"/staff/cycles/{cycle_id}?lang=en").get_data(as_text=True)
+    assert "Close without a list" in page
+    token = csrf_token(client, f"/staff/cycles/{cycle_id}")
+    response = client.post(
+        f"/staff/cycles/{cycle_id}/move", data={"csrf_token": token, "target": "closed"}
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Cycle, cycle_id).state is CyclePhase.CLOSED
+        assert db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "cycle.transition", AuditEvent.object_id == cycle_id)
+        )
+    assert client.get(f"/cycles/{code}/2026-08").status_code == 404
+
+
 def test_leave_vetting_refused_with_unvetted_or_no_qualified(ctx):
     cycle = factories.make_open_cycle()
     nomination = factories.make_nomination(cycle, state=NominationState.SUBMITTED)
