@@ -123,6 +123,9 @@ def _create_program_with_a_refused_notice(staff: Person, shots: Shots) -> int:
     page.select_option("#cadence", "quarterly")
     page.fill("#quota", "4")
     page.fill("#notice_days", "6")
+    _every_control_labelled(page)
+    _touch_target_at_least(page.locator("label[for=has_nomination_award]"))
+    _touch_target_at_least(page.locator("form.nomination-form button[type=submit]"))
     staff.submit("form.nomination-form button[type=submit]")
 
     # Refused next to the field, the typed values kept.
@@ -192,15 +195,20 @@ def _open_correction_and_merge(staff: Person, shots: Shots, honoree_id: int) -> 
         page.click(f"a[href$='/staff/honorees/{honoree_id}/correct']")
     expect(page.locator("#name")).to_have_value(HONOREE)
     expect(page.locator("#headline")).to_have_value("三十年义务修鞋")
-    controls = "main form input:visible, main form select, main form textarea"
-    for control in page.locator(controls).all():
-        control_id = control.get_attribute("id")
-        assert control_id and page.locator(f"label[for='{control_id}']").count() == 1, control_id
+    _every_control_labelled(page)
     shots(staff, "08-correction-form")
 
     staff.goto(f"/staff/honorees/{honoree_id}/merge")
     expect(page.locator("label[for=source]")).to_be_visible()
     shots(staff, "09-merge-preview")
+
+
+def _every_control_labelled(page) -> None:
+    """Each visible input, select and textarea of the main form has exactly one label."""
+    controls = "main form input:visible, main form select, main form textarea"
+    for control in page.locator(controls).all():
+        control_id = control.get_attribute("id")
+        assert control_id and page.locator(f"label[for='{control_id}']").count() == 1, control_id
 
 
 def _touch_target_at_least(locator) -> None:
