@@ -70,7 +70,7 @@ class Shots:
 
 
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])
-def test_staff_dashboard_programs_organisations_and_corrections_in_the_browser(
+def test_staff_follow_a_count_create_and_edit_a_program_add_a_unit_open_a_correction(
     browser,
     journey_server,  # noqa: F811
     viewport,
