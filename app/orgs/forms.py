@@ -30,13 +30,19 @@ class MoveForm(BaseForm):
 
 
 class OrgFilterForm(Form):
-    """Filters live in the URL so a filtered list can be bookmarked."""
+    """Filters live in the URL so a filtered list can be bookmarked. Their ids differ from
+    the names: the page also holds the new organisation's form (its own `kind`)."""
 
-    q = StringField(_l("Name or code"), validators=[Optional(), Length(max=100)])
+    q = StringField(_l("Name or code"), id="filter-q", validators=[Optional(), Length(max=100)])
     kind = SelectField(
-        _l("Kind"), choices=[SelectChoice("", _l("All")), *KIND_CHOICES], validate_choice=False
+        _l("Kind"),
+        id="filter-kind",
+        choices=[SelectChoice("", _l("All")), *KIND_CHOICES],
+        validate_choice=False,
     )
-    district_id = SelectField(_l("District"), coerce=optional_int, validate_choice=False)
+    district_id = SelectField(
+        _l("District"), id="filter-district", coerce=optional_int, validate_choice=False
+    )
     page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100000)], default=1)
 
 
