@@ -29,6 +29,7 @@ from app.honors.models import (
 from app.honors.services import bump_public_version
 from app.nominations import uploads
 from app.orgs.models import Organisation
+from app.programs.periods import period_label
 
 # The public fields staff may correct (SPEC §11 "public" class), in form order.
 TEXT_FIELDS = ("name", "headline", "summary", "story_md", "unit", "post", "photo_alt")
@@ -189,7 +190,7 @@ def plan_merge(source: Honoree, target: Honoree) -> MergePlan:
                 _l(
                     "Both records hold the same honor (%(program)s %(period)s): revoke one first.",
                     program=honor.program.name_zh,
-                    period=honor.period_label,
+                    period=period_label(honor.period_label),
                 )
             )
     filled: dict[str, object] = {}
