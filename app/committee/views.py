@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import random
-import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -33,6 +31,7 @@ from app.committee.tally import Outcome
 from app.core.files import send_image
 from app.core.forms import EmptyForm
 from app.core.guards import require
+from app.core.retry import commit_with_retry
 from app.db_types import utcnow
 from app.exceptions import WindowClosedError
 from app.extensions import db
@@ -148,24 +147,23 @@ BALLOT_RETRY_SECONDS = 5
 def _submit_with_retry(cycle_id: int, member_id: int, data: services.BallotInput) -> str:
     """Submit and commit; a concurrent submission of the same member (SQLite's busy
     snapshot, a lost insert race) is retried from a fresh transaction."""
-    deadline = time.monotonic() + BALLOT_RETRY_SECONDS
-    for attempt in range(30):
+
+    def submit() -> str:
         cycle = db.session.get(Cycle, cycle_id)
         member = db.session.get(CommitteeMember, member_id)
-        try:
-            ballot = services.submit_ballot(
-                cycle, member, data, secret=current_app.config["SECRET_KEY"]
-            )
-            receipt = ballot.receipt
-            db.session.commit()
-            return receipt
-        except (OperationalError, IntegrityError) as error:
-            db.session.rollback()
-            if isinstance(error, OperationalError) and time.monotonic() >= deadline:
-                raise  # the error handler answers 503
-            jitter = random.uniform(0.005, 0.03)  # noqa: S311  # nosec B311 # retry jitter
-            time.sleep(jitter * min(attempt + 1, 10))
-    raise services.CommitteeError(_l("The ballot could not be saved; please try again."))
+        ballot = services.submit_ballot(
+            cycle, member, data, secret=current_app.config["SECRET_KEY"]
+        )
+        return ballot.receipt
+
+    try:
+        return commit_with_retry(
+            submit, seconds=BALLOT_RETRY_SECONDS, retry_on=(OperationalError, IntegrityError)
+        )
+    except IntegrityError as error:
+        raise services.CommitteeError(
+            _l("The ballot could not be saved; please try again.")
+        ) from error
 
 
 def _from_ballot(ballot) -> services.BallotInput:

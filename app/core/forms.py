@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import wtforms
 from flask import Request, has_request_context, request
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
@@ -16,6 +17,21 @@ from app.core.converters import MAX_ID
 # C0 controls but tab, newline and carriage return: PostgreSQL refuses NUL outright, and
 # none of them belongs in a name, a story or a password.
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+# Digits an integer field takes at most: beyond a float's range WTForms' NumberRange raises
+# OverflowError (a 500) instead of reporting the field.
+MAX_INTEGER_DIGITS = 15
+
+
+class IntegerField(wtforms.IntegerField):
+    """WTForms' IntegerField that reports an over-long number as not a valid integer."""
+
+    def process_formdata(self, valuelist: list) -> None:
+        if valuelist and len(str(valuelist[0]).strip().lstrip("+-")) > MAX_INTEGER_DIGITS:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid integer value."))
+        super().process_formdata(valuelist)
 
 
 def strip_control_chars(value: object) -> object:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import Form, IntegerField, SelectChoice, SelectField, StringField
+from wtforms import Form, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.core.forms import BaseForm, optional_int
+from app.core.forms import BaseForm, IntegerField, optional_int
 from app.orgs.labels import ORG_KIND_LABELS
 
 KIND_CHOICES = [SelectChoice(kind.value, label) for kind, label in ORG_KIND_LABELS.items()]

@@ -25,7 +25,7 @@ from app.orgs.models import ALLOWED_PARENTS, Organisation, OrgKind
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 # Readable one-time passwords: no 0/O, 1/l/I, which people misread on paper.
-PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105
+PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105  # nosec B105 - an alphabet, not a password
 PASSWORD_GROUPS = 3  # xxxx-xxxx-xxxx: 12 random symbols, about 70 bits
 
 

@@ -16,14 +16,13 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.core.forms import BaseForm, strip_control_chars
+from app.core.forms import BaseForm, IntegerField, strip_control_chars
 from app.programs.admin import PHASE_DAY_KEYS, rule_problems
 from app.programs.labels import CADENCE_LABELS, LEVEL_LABELS, NOMINEE_LABELS
 from app.programs.models import (

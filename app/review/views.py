@@ -27,6 +27,7 @@ from app.core.errors import render_error
 from app.core.files import send_image
 from app.core.forms import EmptyForm
 from app.core.guards import require
+from app.core.retry import commit_with_retry
 from app.core.urls import local_target
 from app.extensions import db
 from app.nominations.models import Nomination, NominationPhoto, PhotoKind
@@ -46,6 +47,11 @@ def visitor_id() -> str:
         session[VISITOR_KEY] = secrets.token_hex(16)
         session.permanent = True
     return session[VISITOR_KEY]
+
+
+# A like refused as locked (SQLite: its 5 s busy timeout passed while other writers kept
+# taking the lock) is tried again until this long has passed (core.retry), then answers 503.
+LIKE_RETRY_SECONDS = 10
 
 
 def like_rule() -> services.LikeRule:
@@ -103,12 +109,13 @@ def like(nomination_id: int):
     # The limits live in the database (services.LikeRule), not in the per-worker limiter.
     nomination = _public_candidate(nomination_id)
     if EmptyForm().validate_on_submit():
+        visitor, ip, rule = visitor_id(), request.remote_addr or "-", like_rule()
         try:
-            services.add_like(
-                nomination,
-                visitor_id=visitor_id(),
-                ip=request.remote_addr or "-",
-                rule=like_rule(),
+            commit_with_retry(
+                lambda: services.add_like(
+                    db.session.get(Nomination, nomination_id), visitor_id=visitor, ip=ip, rule=rule
+                ),
+                seconds=LIKE_RETRY_SECONDS,
             )
         except services.LikeLimitError as error:
             db.session.rollback()
@@ -119,7 +126,6 @@ def like(nomination_id: int):
             db.session.rollback()
             flash(str(error.message), "error")
         else:
-            db.session.commit()
             flash(
                 _("Thank you: your like for %(name)s is counted.", name=nomination.name), "success"
             )

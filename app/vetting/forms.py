@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, Form, IntegerField, SelectChoice, SelectField
+from wtforms import BooleanField, Form, SelectChoice, SelectField
 from wtforms.validators import NumberRange, Optional
 
-from app.core.forms import optional_int
+from app.core.forms import IntegerField, optional_int
 from app.nominations.forms import CHANNEL_LABELS
 from app.nominations.services import STATE_LABELS
 

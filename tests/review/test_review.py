@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.exc import OperationalError
 
 from app.accounts.models import Role
 from app.audit.models import AuditEvent
@@ -18,6 +19,7 @@ from app.nominations.workflow import NominationState
 from app.programs.models import Cycle
 from app.programs.workflow import CyclePhase
 from app.review import services
+from app.review import views as review_views
 from app.review.models import Like
 from tests import factories
 from tests.conftest import csrf_token
@@ -135,11 +137,7 @@ def test_exact_count_after_500_concurrent_likes_from_distinct_visitors(app, revi
         )
         return response.status_code
 
-    # 16 at a time, as many as `make run`'s gunicorn serves (2 workers x 4 threads) twice
-    # over. 50 threads in one process on a loaded 2-core machine made the lock holder wait
-    # for the GIL past SQLite's 5 s busy timeout (a 503, not a lost like); the reliability
-    # suite drives real gunicorn workers.
-    with ThreadPoolExecutor(max_workers=16) as pool:
+    with ThreadPoolExecutor(max_workers=50) as pool:
         codes = list(pool.map(one, range(500)))
     assert codes.count(302) == 500, {c: codes.count(c) for c in set(codes)}
     assert _count(app, review["adult"]) == 500
@@ -191,3 +189,35 @@ def test_likes_feed_the_committee_public_share(app, review):
 
 def test_like_needs_csrf(client, review):
     assert client.post(f"/review/{review['adult']}/like").status_code == 400
+
+
+def _locked_first(monkeypatch, times: int):
+    """add_like refused as "database is locked" `times` times, then the real one."""
+    real = services.add_like
+    refusals = iter(range(times))
+
+    def add_like(*args, **kwargs):
+        if next(refusals, None) is not None:
+            raise OperationalError("INSERT INTO likes", {}, Exception("database is locked"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "add_like", add_like)
+
+
+def test_like_refused_twice_as_locked_is_retried_and_counted_once(app, review, monkeypatch):
+    _locked_first(monkeypatch, 2)
+    client = app.test_client()
+    token = csrf_token(client, "/review")
+    response = client.post(f"/review/{review['adult']}/like", data={"csrf_token": token})
+    assert response.status_code == 302
+    assert _count(app, review["adult"]) == 1
+
+
+def test_like_locked_past_its_retries_answers_503_and_counts_nothing(app, review, monkeypatch):
+    _locked_first(monkeypatch, 10_000)
+    monkeypatch.setattr(review_views, "LIKE_RETRY_SECONDS", 0)
+    client = app.test_client()
+    token = csrf_token(client, "/review")
+    response = client.post(f"/review/{review['adult']}/like", data={"csrf_token": token})
+    assert response.status_code == 503
+    assert _count(app, review["adult"]) == 0

@@ -244,3 +244,20 @@ def test_audit_log_until_the_last_representable_day(app, login_as):
     for until in ("9999-12-31", "0001-01-01"):
         response = admin.get(f"/staff/audit/?until={until}&since=0001-01-01")
         assert response.status_code == 200, until
+
+
+def test_program_form_with_a_four_hundred_digit_quota_is_a_field_error_not_500(app, login_as):
+    client = login_as(Role.STAFF)
+    token = csrf_token(client, "/staff/programs/new")
+    response = client.post(
+        "/staff/programs/new?lang=en",
+        data={"csrf_token": token, "code": "huge", "name_zh": "大数", "quota": "9" * 400},
+    )
+    assert response.status_code == 200
+    assert "Not a valid integer value" in response.get_data(as_text=True)
+
+
+def test_vetting_queue_page_number_of_four_hundred_digits_is_not_500(app, login_as):
+    client = login_as(Role.STAFF)
+    assert client.get("/staff/nominations/?page=" + "9" * 400).status_code < 500
+    assert client.get("/staff/organisations/?page=" + "9" * 400).status_code < 500
