@@ -334,6 +334,11 @@ def apply_import(plan, *, actor: object, now: datetime | None = None) -> list[Is
         raise OrganisationError(_l("The file has errors: nothing was imported."))
     now = now or utcnow()
     orgs: dict[str, Organisation] = dict(plan.existing_orgs)
+    # Units renamed or moved first take a name no other unit has, so that the file may swap
+    # two siblings' names (the database checks a parent's names are unique at each row).
+    for row, _changes in plan.orgs_updated:
+        orgs[row.code].name = f"\u2060{orgs[row.code].id}"
+    db.session.flush()
     for row in plan.orgs_created:
         orgs[row.code] = Organisation(code=row.code, name=row.name, kind=row.kind)
         db.session.add(orgs[row.code])

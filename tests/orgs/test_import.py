@@ -151,6 +151,18 @@ def test_reimport_with_a_renamed_unit_updates_it(app, login_as):
     assert _codes(app)["lh-yh-mf-ss"][0] == "顺山村"
 
 
+def test_reimport_swapping_two_sibling_names_renames_both(app, login_as):
+    staff = login_as(Role.STAFF)
+    tree = [*small_tree(), ("lh-yh-mf-dj", "东街社区", "村社区", "lh-yh-mf")]
+    import_file(staff, workbook(tree))
+    swap = {"顺山社区": "东街社区", "东街社区": "顺山社区"}
+    swapped = [(c, swap.get(n, n), k, p) for c, n, k, p in tree]
+    response = import_file(staff, workbook(swapped))
+    assert response.status_code == 200
+    codes = _codes(app)
+    assert (codes["lh-yh-mf-ss"][0], codes["lh-yh-mf-dj"][0]) == ("东街社区", "顺山社区")
+
+
 def test_import_of_2000_orgs_and_500_accounts_is_fast_and_audited(app, login_as):
     staff = login_as(Role.STAFF)
     rows = [("lh", "漯河市", "市", "")]
