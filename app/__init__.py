@@ -51,15 +51,42 @@ def create_app(config: Config | type[Config] | None = None, **overrides: Any) ->
     _init_extensions(app)
     _register_blueprints(app)
 
+    from app import accounts, demo, programs
     from app.core import errors, frame
 
     errors.register(app)
     frame.register(app)
-
-    from app.cli import honors_cli
-
-    app.cli.add_command(honors_cli)
+    for domain in (accounts, programs, demo):
+        domain.register(app)  # the domain's template globals and filters
+    _register_commands(app)
     return app
+
+
+def _register_commands(app: Flask) -> None:
+    """`flask honors <verb>`: one group holding every domain's commands."""
+    from flask.cli import AppGroup
+
+    from app.accounts import cli as accounts_cli
+    from app.core import cli as core_cli
+    from app.demo import cli as demo_cli
+    from app.importer import cli as importer_cli
+    from app.notifications import cli as notifications_cli
+    from app.programs import cli as programs_cli
+    from app.roll import cli as roll_cli
+
+    honors = AppGroup("honors", help="Luohe Honor Registry commands.")
+    for domain in (
+        accounts_cli,
+        core_cli,
+        demo_cli,
+        importer_cli,
+        notifications_cli,
+        programs_cli,
+        roll_cli,
+    ):
+        for command in domain.commands.commands.values():
+            honors.add_command(command)
+    app.cli.add_command(honors)
 
 
 def _sqlite_file(uri: str) -> str | None:
@@ -110,11 +137,11 @@ def _init_extensions(app: Flask) -> None:
 
     mail.mailman.init_app(app)
     app.extensions["honors_mail"] = mail.make_channel(app.config)
-    # Import every model module so metadata is complete for migrations and create_all();
-    # the reminder modules register with `honors schedule` and the cycle's phase moves.
-    from app import models  # noqa: F401
-    from app.committee import reminders as _committee_reminders  # noqa: F401
-    from app.nominations import reminders as _nomination_reminders  # noqa: F401
+    # Import every model module so metadata is complete for migrations and create_all(),
+    # then plug the domains' hooks into the layers below them.
+    from app import models, wiring  # noqa: F401
+
+    wiring.wire()
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -126,6 +153,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.committee.views import bp as committee_bp
     from app.core.views import bp as core_bp
     from app.courtesy.views import bp as courtesy_bp
+    from app.home.views import bp as home_bp
     from app.honors.views import admin_bp as honors_admin_bp
     from app.honors.views import bp as honors_bp
     from app.importer.views import bp as importer_bp
@@ -146,6 +174,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.vetting.views import bp as vetting_bp
 
     app.register_blueprint(core_bp)
+    app.register_blueprint(home_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(staff_bp, url_prefix="/staff")

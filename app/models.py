@@ -10,8 +10,9 @@ from app.committee.models import (
     Runoff,
     TallySnapshot,
 )
+from app.core.public_data import PublicDataVersion
 from app.courtesy.models import AidGrant, CourtesyCard, HardshipAssessment, Visit
-from app.honors.models import GroupMember, Honor, Honoree, PublicDataVersion
+from app.honors.models import GroupMember, Honor, Honoree
 from app.nominations.models import (
     ConsultationCheck,
     Nomination,

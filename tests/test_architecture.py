@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -36,3 +37,35 @@ def test_no_legacy_query_api():
 def test_no_safe_filter_on_user_content():
     templates = (APP / "templates").rglob("*.html")
     assert [str(t) for t in templates if "|safe" in t.read_text(encoding="utf-8")] == []
+
+
+def test_only_the_honors_service_constructs_honor():
+    offenders = [
+        str(p.relative_to(APP))
+        for p, text in _sources()
+        if re.search(r"(?<![\w.])Honor\((?!db\.Model)", text)
+        and p.relative_to(APP) != Path("honors/services.py")
+    ]
+    assert offenders == []
+
+
+# What app/core may import: the floor under every domain.
+CORE_MAY_IMPORT = ("app.core", "app.db_types", "app.extensions", "app.exceptions")
+
+
+def test_core_imports_no_domain():
+    offenders = []
+    for path in (APP / "core").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            offenders += [
+                f"{path.relative_to(APP)}: {name}"
+                for name in names
+                if (name == "app" or name.startswith("app."))
+                and not name.startswith(CORE_MAY_IMPORT)
+            ]
+    assert offenders == []

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from app.accounts.models import Role
 from app.core import cache as page_cache
+from app.core import public_data
 from app.db_types import utcnow
 from app.extensions import db
 from app.honors import services
@@ -20,7 +21,7 @@ def _seed(app, name="缓存好人"):
         honor = factories.make_honor(
             honoree, program, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
         )
-        services.bump_public_version()
+        public_data.bump()
         db.session.commit()
         return honor.id
 
@@ -52,7 +53,7 @@ def test_publication_invalidates_cached_pages(app, client):
     with app.app_context():
         program = factories.make_program()
         factories.make_honor(factories.make_honoree(name="新上榜者", slug="cache-2"), program)
-        services.bump_public_version()
+        public_data.bump()
         db.session.commit()
     assert "新上榜者" in client.get("/roll").get_data(as_text=True)
 
@@ -85,7 +86,7 @@ def test_aggregates_are_computed_once_per_public_version(app, login_as):
         first = page_cache.memoized("probe", lambda: calls.append(1) or len(calls))
         again = page_cache.memoized("probe", lambda: calls.append(1) or len(calls))
         assert first == again == 1
-        services.bump_public_version()  # a publication in the same request
+        public_data.bump()  # a publication in the same request
         assert page_cache.memoized("probe", lambda: calls.append(1) or len(calls)) == 2
         db.session.rollback()
 
@@ -97,7 +98,7 @@ def test_roll_total_follows_a_publication(app, login_as):
     with app.app_context():
         program = factories.make_program(code="second")
         factories.make_honor(factories.make_honoree(name="新好人", slug="cache-2"), program)
-        services.bump_public_version()
+        public_data.bump()
         db.session.commit()
     assert staff.get("/api/v1/honorees").get_json()["total"] == 2
 
@@ -107,7 +108,7 @@ def test_public_version_is_reread_after_its_ttl(app, monkeypatch):
     publications are seen at once, another process's once the TTL has run out."""
     import sqlalchemy as sa
 
-    from app.honors.models import PublicDataVersion
+    from app.core.public_data import PublicDataVersion
 
     _seed(app)
     monkeypatch.setitem(app.config, "PUBLIC_VERSION_TTL", 60)
@@ -126,11 +127,11 @@ def test_public_version_is_reread_after_its_ttl(app, monkeypatch):
     with app.test_request_context():
         assert page_cache.public_version()[0] == seen + 1
     with app.test_request_context():
-        services.bump_public_version()  # this process publishes: seen at once
+        public_data.bump()  # this process publishes: seen at once
         db.session.commit()
     with app.test_request_context():
         assert page_cache.public_version()[0] == seen + 2
-    app.extensions.pop(page_cache.VERSION_MEMO, None)
+    app.extensions.pop(public_data.VERSION_MEMO, None)
 
 
 def test_concurrent_first_callers_compute_once(app):

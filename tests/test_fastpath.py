@@ -7,9 +7,8 @@ from datetime import date
 import pytest
 
 from app.accounts.models import Role
-from app.core import cache as page_cache
+from app.core import public_data
 from app.extensions import db
-from app.honors import services
 from tests import factories
 from tests.test_query_counts import count_queries
 
@@ -19,7 +18,7 @@ def fast(app, monkeypatch):
     """The production setting: a process trusts the version it read for a while."""
     monkeypatch.setitem(app.config, "PUBLIC_VERSION_TTL", 60)
     yield
-    app.extensions.pop(page_cache.VERSION_MEMO, None)
+    app.extensions.pop(public_data.VERSION_MEMO, None)
 
 
 def _seed(app, name="快速好人"):
@@ -29,7 +28,7 @@ def _seed(app, name="快速好人"):
         factories.make_honor(
             honoree, program, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
         )
-        services.bump_public_version()
+        public_data.bump()
         db.session.commit()
 
 
@@ -79,6 +78,6 @@ def test_a_publication_in_this_process_is_seen_at_once(app, client, fast):
     with app.app_context():
         program = factories.make_program(code="fast-second")
         factories.make_honor(factories.make_honoree(name="第二位好人", slug="fast-2"), program)
-        services.bump_public_version()
+        public_data.bump()
         db.session.commit()
     assert "第二位好人" in client.get("/roll").get_data(as_text=True)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from flask_babel import force_locale
 
+from app.core.public_data import bump as bump_public_version
 from app.demo import data as demo_data
 from app.extensions import db
-from app.honors.services import bump_public_version
 from app.programs.models import Cadence
 from app.programs.periods import period_label, period_label_zh
 from app.programs.workflow import CyclePhase
@@ -77,7 +77,7 @@ def test_notice_without_settings_shows_no_supervision_contact(client):
 
 
 def test_demo_marker_is_the_demo_loaders_first_account():
-    from app.core.site import DEMO_MARKER_USERNAME
+    from app.demo.marker import DEMO_MARKER_USERNAME
 
     assert demo_data.USERS[0][0] == DEMO_MARKER_USERNAME
 
@@ -264,7 +264,7 @@ def test_demo_flag_costs_logged_in_pages_no_query_after_the_first(app, login_as)
     staff = login_as(Role.STAFF)
     staff.get("/staff/")  # the process's first read of the flag
     with count_queries(app) as queries, app.test_request_context():
-        from app.core.site import demo_loaded
+        from app.demo.marker import demo_loaded
 
         assert demo_loaded() is False
 

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import click
 import sqlalchemy as sa
+from flask.cli import AppGroup
 
 from app.accounts import services
 from app.accounts.models import Role
-from app.cli import honors_cli
 from app.extensions import db
 from app.orgs.models import Organisation
 
+# This domain's `flask honors ...` commands; the app factory adds them to the group.
+commands = AppGroup("honors")
 
-@honors_cli.command("create-user")
+
+@commands.command("create-user")
 @click.option("--username", required=True)
 @click.option("--name", "display_name", default="", help="Display name.")
 @click.option(

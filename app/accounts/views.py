@@ -74,7 +74,7 @@ def _policy() -> throttle.ThrottlePolicy:
 
 
 def _safe_next(target: str | None) -> str:
-    return local_target(target, url_for("core.home"))
+    return local_target(target, url_for("home.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -115,7 +115,7 @@ def logout():
         db.session.commit()
         logout_user()
         flash(_("You have logged out."), "success")
-    return redirect(url_for("core.home"))
+    return redirect(url_for("home.index"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -140,5 +140,5 @@ def change_password():
             db.session.commit()
             login_user(current_user)  # the session version changed; keep this session
             flash(_("Your password has been changed. Other sessions were logged out."), "success")
-            return redirect(url_for("core.home"))
+            return redirect(url_for("home.index"))
     return render_template("accounts/password.html", form=form)

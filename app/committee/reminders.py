@@ -11,14 +11,12 @@ from app.committee.services import CommitteeError, remind_non_voters
 from app.extensions import db
 from app.notifications.services import remember_once
 from app.programs.models import Cycle
-from app.programs.services import on_schedule
 from app.programs.workflow import CyclePhase
 
 BALLOT = "ballot"
 BEFORE_CLOSE = timedelta(days=1)
 
 
-@on_schedule
 def remind_ballots(now: datetime, actor) -> list[str]:
     """Cycles whose vote closes within a day: members still without a ballot are told."""
     cycles = db.session.scalars(

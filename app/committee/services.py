@@ -44,9 +44,6 @@ from app.programs.models import BallotRule, Cycle
 from app.programs.periods import period_label
 from app.programs.rules import cycle_rules
 from app.programs.services import (
-    on_enter,
-    on_schedule,
-    precondition,
     require_phase,
     when_label,
 )
@@ -197,8 +194,7 @@ def set_chair(cycle: Cycle, member: CommitteeMember, *, actor) -> None:
     record_event("committee.chair_set", actor=actor, obj=cycle, after={"user_id": member.user_id})
 
 
-@precondition(CyclePhase.VOTING)
-def _committee_ready(cycle: Cycle, now: datetime) -> object | None:
+def committee_ready(cycle: Cycle, now: datetime) -> object | None:
     members = roster(cycle)
     if not members:
         return _l("Appoint the committee first.")
@@ -207,8 +203,7 @@ def _committee_ready(cycle: Cycle, now: datetime) -> object | None:
     return None
 
 
-@on_enter(CyclePhase.VOTING)
-def _freeze(cycle: Cycle, now: datetime, actor) -> None:
+def freeze_roster(cycle: Cycle, now: datetime, actor) -> None:
     """Voting opens: freeze roster and shortlist, flag same-organisation conflicts."""
     cycle.committee_frozen_at = now
     qualified = db.session.scalars(
@@ -703,7 +698,6 @@ def close_voting(cycle: Cycle, *, actor, now: datetime | None = None) -> tallyin
     return result
 
 
-@on_schedule
 def close_due_votes(now: datetime, actor) -> list[str]:
     """`honors schedule`: close the votes whose `voting_ends_at` has passed."""
     due = db.session.scalars(
@@ -887,8 +881,7 @@ def apply_results(cycle: Cycle, *, actor, now: datetime | None = None) -> list[i
     return sorted(winners)
 
 
-@precondition(CyclePhase.NOTICE)
-def _results_applied(cycle: Cycle, now: datetime) -> object | None:
+def results_applied(cycle: Cycle, now: datetime) -> object | None:
     if cycle.results_applied_at is None:
         count = turnout(cycle)
         if count.voted < count.quorum_needed:
@@ -902,8 +895,7 @@ def _results_applied(cycle: Cycle, now: datetime) -> object | None:
     return None
 
 
-@on_enter(CyclePhase.NOTICE)
-def _into_notice(cycle: Cycle, now: datetime, actor) -> None:
+def into_notice(cycle: Cycle, now: datetime, actor) -> None:
     for nomination in db.session.scalars(
         sa.select(Nomination).where(
             Nomination.cycle_id == cycle.id, Nomination.state == NominationState.SELECTED

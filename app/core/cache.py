@@ -22,17 +22,32 @@ from functools import wraps
 from typing import TypeVar
 
 import sqlalchemy as sa
-from flask import Response, current_app, g, has_app_context, make_response, request, session
+from flask import Response, current_app, g, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
+from app.core.public_data import VERSION_MEMO, PublicDataVersion
 from app.db_types import utcnow
 from app.extensions import cache, db
-from app.honors.models import Honor, HonorStatus, PublicDataVersion
 
 CACHEABLE_STATUS = {200}
-VERSION_MEMO = "honors_public_version"
+CACHEABLE_METHODS = frozenset({"GET", "HEAD"})
 T = TypeVar("T")
+
+# The release time of the next honor published ahead of time (app/wiring.py sets the
+# honors query): no entry outlives it, since nothing is written when that time comes.
+_next_release: Callable[[datetime], datetime | None] = lambda _now: None  # noqa: E731
+
+
+def set_next_release(query: Callable[[datetime], datetime | None]) -> None:
+    global _next_release  # noqa: PLW0603 - one hook, set once by the app's wiring
+    _next_release = query
+
+
+def cacheable(method: str, *, logged_in: bool, has_flashes: bool) -> bool:
+    """The one rule of what the page cache may answer: an anonymous GET or HEAD with no
+    message waiting. The WSGI fast path proves it by the absence of any session cookie."""
+    return method in CACHEABLE_METHODS and not logged_in and not has_flashes
 
 
 def public_version() -> tuple[int, datetime | None]:
@@ -55,13 +70,6 @@ def public_version() -> tuple[int, datetime | None]:
     if ttl:
         current_app.extensions[VERSION_MEMO] = (now + ttl, g.public_version)
     return g.public_version
-
-
-def forget_public_version() -> None:
-    """After a bump: this request and this process read the new version at once."""
-    if has_app_context():
-        g.pop("public_version", None)
-        current_app.extensions.pop(VERSION_MEMO, None)
 
 
 def memoized(name: str, compute: Callable[[], T], *parts: object) -> T:
@@ -121,11 +129,7 @@ single_flight = _SingleFlight()
 
 
 def _seconds_to_next_release(now: datetime, default: int) -> int:
-    upcoming = db.session.scalar(
-        sa.select(sa.func.min(Honor.published_at)).where(
-            Honor.status == HonorStatus.PUBLISHED, Honor.published_at > now
-        )
-    )
+    upcoming = _next_release(now)
     if upcoming is None:
         return default
     return max(1, min(default, int((upcoming - now).total_seconds())))
@@ -142,8 +146,10 @@ def _cache_call(method: str, *args, **kwargs):
 
 
 def _cacheable() -> bool:
-    return (
-        request.method == "GET" and not current_user.is_authenticated and "_flashes" not in session
+    return cacheable(
+        request.method,
+        logged_in=current_user.is_authenticated,
+        has_flashes="_flashes" in session,
     )
 
 
@@ -165,6 +171,18 @@ def cached_response(entry: dict, changed_at: datetime | None) -> Response:
         response.last_modified = changed_at
     response.headers["Cache-Control"] = "public, max-age=0, must-revalidate"
     return response
+
+
+def cached_entry(app, version: int, locale: str, full_path: str) -> dict | None:
+    """A page entry looked up outside a request (the fast path): the cache backend of
+    `app`; None when the cache holds nothing or cannot answer."""
+    backend = app.extensions.get("cache", {}).get(cache)
+    if backend is None:
+        return None
+    try:
+        return backend.get(page_key(version, locale, full_path))
+    except Exception:  # noqa: BLE001 - cache down: the Flask path copes and logs
+        return None
 
 
 def public_page(view):

@@ -6,13 +6,16 @@ import subprocess  # noqa: S404  # nosec B404 # only for CalledProcessError
 from pathlib import Path
 
 import click
+from flask.cli import AppGroup
 
-from app.cli import honors_cli
 from app.core import backup as backups
 from app.extensions import db
 
+# This domain's `flask honors ...` commands; the app factory adds them to the group.
+commands = AppGroup("honors")
 
-@honors_cli.command("backup")
+
+@commands.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(path: Path) -> None:
     """Write a consistent backup of the database (safe while the site is running)."""
@@ -23,7 +26,7 @@ def backup_command(path: Path) -> None:
     click.echo(f"backup written to {path} ({path.stat().st_size} bytes)")
 
 
-@honors_cli.command("restore")
+@commands.command("restore")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Confirm that the current data is replaced.")
 def restore_command(path: Path, yes: bool) -> None:

@@ -24,10 +24,11 @@ from http.cookies import CookieError, SimpleCookie
 from flask import Flask
 from werkzeug.wrappers import Response
 
-from app.core import frame
-from app.core.cache import VERSION_MEMO, cached_response, page_key
+from app.core import frame, i18n
+from app.core.cache import cacheable, cached_entry, cached_response
+from app.core.public_data import VERSION_MEMO
 
-ALLOWED_COOKIES = {"lang"}
+ALLOWED_COOKIES = {i18n.LANG_COOKIE}
 
 
 class CachedPageFastPath:
@@ -42,30 +43,20 @@ class CachedPageFastPath:
         return response(environ, start_response)
 
     def _hit(self, environ) -> Response | None:
-        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
-            return None
         cookies = _cookies(environ.get("HTTP_COOKIE", ""))
         if cookies is None or set(cookies) - ALLOWED_COOKIES:
+            return None  # a session cookie may carry a login or a message
+        if not cacheable(environ.get("REQUEST_METHOD", ""), logged_in=False, has_flashes=False):
             return None
         remembered = self.app.extensions.get(VERSION_MEMO)
         if remembered is None or remembered[0] <= time.monotonic():
             return None
         request = self.app.request_class(environ)  # the same parsing as the Flask path
-        if "lang" in request.args:
-            return None
-        languages = self.app.config["LANGUAGES"]
-        locale = cookies.get("lang")
-        if locale not in languages:
-            locale = self.app.config["BABEL_DEFAULT_LOCALE"]
+        if i18n.LANG_ARG in request.args:
+            return None  # the Flask path sets the language cookie
+        locale = i18n.choose_locale(None, cookies.get(i18n.LANG_COOKIE), self.app.config)
         version, changed_at = remembered[1]
-        backend = self.app.extensions.get("cache", {})
-        backend = next(iter(backend.values()), None) if backend else None
-        if backend is None:
-            return None
-        try:
-            entry = backend.get(page_key(version, locale, request.full_path))
-        except Exception:  # noqa: BLE001 - cache down: the Flask path copes and logs
-            return None
+        entry = cached_entry(self.app, version, locale, request.full_path)
         if entry is None:
             return None
         response = cached_response(entry, changed_at)

@@ -1,4 +1,5 @@
-"""Per-request frame: security headers, language cookie, template globals and filters."""
+"""Per-request frame: security headers, language cookie, the core template globals and
+filters (domains add theirs with their own `register(app)`, called by the app factory)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,8 @@ import json
 from flask import Flask, Response, request
 from flask_babel import get_locale
 
-from app.accounts import permissions
 from app.core import i18n, site
 from app.core.markdown import render_markdown
-from app.programs.labels import label
-from app.programs.periods import period_label
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -42,14 +40,11 @@ def register(app: Flask) -> None:
     app.after_request(_add_headers)
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(json_text, "json_text")
-    app.add_template_filter(period_label, "period")
     site.register(app)
     app.jinja_env.globals.update(
         switch_lang_url=i18n.switch_lang_url,
         html_lang=i18n.html_lang,
         get_locale=get_locale,
-        can=permissions.PREDICATES,
-        label=label,
         localized=localized,
     )
 

@@ -7,20 +7,30 @@ from urllib.parse import urlencode
 from flask import current_app, has_request_context, request
 
 LANG_COOKIE = "lang"
+LANG_ARG = "lang"
+
+
+def choose_locale(arg: str | None, cookie: str | None, config) -> str:
+    """The one locale rule, shared with the WSGI fast path (app/core/fastpath.py)."""
+    for lang in (arg, cookie):
+        if lang in config["LANGUAGES"]:
+            return lang
+    return config["BABEL_DEFAULT_LOCALE"]
 
 
 def requested_lang() -> str | None:
     if not has_request_context():
         return None
-    lang = request.args.get("lang")
+    lang = request.args.get(LANG_ARG)
     return lang if lang in current_app.config["LANGUAGES"] else None
 
 
 def select_locale() -> str:
-    lang = requested_lang() or (request.cookies.get(LANG_COOKIE) if has_request_context() else None)
-    if lang in current_app.config["LANGUAGES"]:
-        return lang
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return choose_locale(
+        request.args.get(LANG_ARG), request.cookies.get(LANG_COOKIE), current_app.config
+    )
 
 
 def switch_lang_url(lang: str) -> str:

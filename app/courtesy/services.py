@@ -21,7 +21,6 @@ from app.courtesy.models import (
 from app.exceptions import RefusedError
 from app.extensions import db
 from app.honors.models import Honor, HonorStatus
-from app.honors.services import on_revoke
 
 
 class LedgerError(RefusedError):
@@ -104,7 +103,6 @@ def _revoked_everything(honoree_id: int) -> bool:
     return bool(statuses) and statuses == {HonorStatus.REVOKED}
 
 
-@on_revoke
 def stop_benefits(honor: Honor, reason: str, actor, now: datetime) -> int:
     """When no unrevoked honor is left, open cards and aid stop, with the logged reason."""
     if not _revoked_everything(honor.honoree_id):

@@ -7,13 +7,16 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 
-from app.cli import honors_cli
 from app.core.maintenance import analyze
 from app.extensions import db
 
+# This domain's `flask honors ...` commands; the app factory adds them to the group.
+commands = AppGroup("honors")
 
-@honors_cli.command("demo")
+
+@commands.command("demo")
 @click.option("--now", type=click.DateTime(formats=["%Y-%m-%dT%H:%M"]), default=None, hidden=True)
 def demo_command(now) -> None:
     """Load the demo data set, its live cycles around now; running it again changes nothing."""
@@ -32,7 +35,7 @@ def demo_command(now) -> None:
         click.echo("demo data already present; nothing changed")
 
 
-@honors_cli.command("synth")
+@commands.command("synth")
 @click.option("--honorees", type=click.IntRange(1, 10_000_000), default=100_000, show_default=True)
 @click.option("--seed", type=int, default=2026, show_default=True)
 def synth_command(honorees: int, seed: int) -> None:

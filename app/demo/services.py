@@ -39,8 +39,8 @@ from app.honors.models import (
     Honoree,
     HonoreeKind,
     HonorSource,
-    HonorStatus,
 )
+from app.honors.services import published_honor
 from app.orgs.models import Organisation, OrgKind
 from app.programs.catalogue import seed_catalogue
 from app.programs.models import (
@@ -950,18 +950,17 @@ def _load_registry(
         cycle = published_cycles.get((plan.program, plan.period.label))
         released = cycle.published_at if cycle else None
         new_honors.append(
-            Honor(
-                honoree_id=ids[plan.slug],
-                program_id=program.id,
-                cycle_id=cycle.id if cycle else None,
-                category_id=categories[plan.category].id,
-                award=plan.award,
-                status=HonorStatus.PUBLISHED,
+            published_honor(
+                ids[plan.slug],
+                program.id,
                 source=HonorSource.EXTERNAL if program.external else HonorSource.LOCAL,
                 period_label=plan.period.label,
                 period_start=plan.period.start,
                 period_end=plan.period.end,
                 published_at=released or _release_time(plan.program, plan.period),
+                award=plan.award,
+                cycle_id=cycle.id if cycle else None,
+                category_id=categories[plan.category].id,
                 created_at=now,
             )
         )
@@ -999,8 +998,4 @@ def load_demo(
     )
     load_public_phase_samples(created, new_cycles, now=now)
     load_ledger_samples(created, now=now)
-    if any(created.values()):
-        from app.honors.services import bump_public_version
-
-        bump_public_version(now)
     return created

@@ -29,7 +29,8 @@ from app.demo.services import (
     _year,
 )
 from app.extensions import db
-from app.honors.models import AwardKind, Honor, Honoree, HonorSource, HonorStatus
+from app.honors.models import Honor, Honoree, HonorSource
+from app.honors.services import honor_row, published_honor
 from app.orgs.models import Organisation
 from app.programs.models import Cadence, Category, Cycle, CyclePhase, Program
 
@@ -207,20 +208,20 @@ def synthesize(
             sa.insert(Honoree).returning(Honoree.id, sort_by_parameter_order=True), rows
         ).all()
         honors = [
-            {
-                "honoree_id": honoree_id,
-                "program_id": slot.program.id,
-                "cycle_id": slot.cycle_id,
-                "category_id": categories.get(category),
-                "award": AwardKind.HONOREE,
-                "status": HonorStatus.PUBLISHED,
-                "source": HonorSource.LOCAL,
-                "period_label": slot.period.label,
-                "period_start": slot.period.start,
-                "period_end": slot.period.end,
-                "published_at": slot.published_at,
-                "created_at": now,
-            }
+            honor_row(
+                published_honor(
+                    honoree_id,
+                    slot.program.id,
+                    source=HonorSource.LOCAL,
+                    period_label=slot.period.label,
+                    period_start=slot.period.start,
+                    period_end=slot.period.end,
+                    published_at=slot.published_at,
+                    cycle_id=slot.cycle_id,
+                    category_id=categories.get(category),
+                    created_at=now,
+                )
+            )
             for honoree_id, (_n, slot, category, _plan) in zip(ids, plans, strict=True)
         ]
         db.session.execute(sa.insert(Honor), honors)
@@ -228,7 +229,4 @@ def synthesize(
         created["honors"] += size
         if progress is not None:
             progress(size)
-    from app.honors.services import bump_public_version
-
-    bump_public_version(now)
     return created

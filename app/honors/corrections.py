@@ -26,7 +26,6 @@ from app.honors.models import (
     HonoreeKind,
     HonoreeSlugRedirect,
 )
-from app.honors.services import bump_public_version
 from app.nominations import uploads
 from app.orgs.models import Organisation
 from app.programs.periods import period_label
@@ -127,7 +126,6 @@ def correct_honoree(
         correction.created_at = now
     db.session.add_all(corrections)
     db.session.flush()
-    bump_public_version(now)  # cached roll, API and page show the corrected record
     record_event(
         "honoree.corrected",
         actor=actor,
@@ -253,7 +251,6 @@ def merge_honorees(
     db.session.flush()
     db.session.add(HonoreeSlugRedirect(slug=old_slug, honoree_id=target.id, created_at=now))
     db.session.flush()
-    bump_public_version(now)
     record_event(
         "honoree.merged",
         actor=actor,

@@ -170,16 +170,6 @@ class Honor(db.Model):
         return f"<Honor {self.honoree_id} {self.program_id} {self.period_label}>"
 
 
-class PublicDataVersion(db.Model):
-    """One row: bumped by every change of public data, so cached pages are never stale."""
-
-    __tablename__ = "public_data_version"
-
-    id: Mapped[intpk]
-    version: Mapped[int] = mapped_column(default=0)
-    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
 class HonoreeCorrection(db.Model):
     """One public field of a registry record corrected by staff, with the reason (kept
     for staff; the audit trail holds the same change)."""

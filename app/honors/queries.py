@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
@@ -162,4 +162,13 @@ def merged_into(slug: str) -> Honoree | None:
         sa.select(Honoree)
         .join(HonoreeSlugRedirect, HonoreeSlugRedirect.honoree_id == Honoree.id)
         .where(HonoreeSlugRedirect.slug == slug[:80])
+    )
+
+
+def next_release(now: datetime) -> datetime | None:
+    """When the next honor published ahead of time is released (None: none is waiting)."""
+    return db.session.scalar(
+        sa.select(sa.func.min(Honor.published_at)).where(
+            Honor.status == HonorStatus.PUBLISHED, Honor.published_at > now
+        )
     )

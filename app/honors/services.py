@@ -14,18 +14,17 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record_event
-from app.core.cache import forget_public_version
 from app.db_types import utcnow
 from app.exceptions import RefusedError
 from app.extensions import db
 from app.honors.models import (
+    AwardKind,
     GroupMember,
     Honor,
     Honoree,
     HonoreeKind,
     HonorSource,
     HonorStatus,
-    PublicDataVersion,
 )
 from app.nominations.models import Nomination, PhotoKind
 from app.nominations.services import (
@@ -128,6 +127,50 @@ def _copy(nomination: Nomination, honoree: Honoree) -> None:
         honoree.photo_width, honoree.photo_height = photo.width, photo.height
 
 
+def published_honor(
+    honoree_id: int,
+    program_id: int,
+    *,
+    source: HonorSource,
+    period_label: str,
+    period_start: date,
+    period_end: date,
+    published_at: datetime,
+    award: AwardKind = AwardKind.HONOREE,
+    cycle_id: int | None = None,
+    category_id: int | None = None,
+    created_at: datetime | None = None,
+) -> Honor:
+    """The one constructor of a published honor: a cycle's publication, a promotion's
+    outcome, the historical import, the demo and the synthetic registry all build theirs
+    here. The caller adds it to the session (or inserts its `honor_row` in bulk)."""
+    if period_start > period_end:
+        raise PublicationError(_l("The period ends before it starts."), "period_end")
+    return Honor(
+        honoree_id=honoree_id,
+        program_id=program_id,
+        cycle_id=cycle_id,
+        category_id=category_id,
+        award=award,
+        status=HonorStatus.PUBLISHED,
+        source=source,
+        period_label=period_label,
+        period_start=period_start,
+        period_end=period_end,
+        published_at=published_at,
+        created_at=created_at or utcnow(),
+    )
+
+
+def honor_row(honor: Honor) -> dict:
+    """A built honor as the values of a bulk INSERT (the synthetic registry's 100,000)."""
+    return {
+        column.key: getattr(honor, column.key)
+        for column in Honor.__table__.columns
+        if column.key != "id" and getattr(honor, column.key) is not None
+    }
+
+
 def publish_cycle(
     cycle: Cycle, *, actor, release_at: datetime | None = None, now: datetime | None = None
 ) -> list[Honor]:
@@ -153,25 +196,23 @@ def publish_cycle(
         _copy(nomination, honoree)
         db.session.flush()
         nomination.honoree_id = honoree.id
-        honor = Honor(
-            honoree_id=honoree.id,
-            program_id=cycle.program_id,
-            cycle_id=cycle.id,
-            category_id=nomination.category_id,
+        honor = published_honor(
+            honoree.id,
+            cycle.program_id,
             source=HonorSource.LOCAL,
-            status=HonorStatus.PUBLISHED,
-            published_at=release_at,
             period_label=cycle.period,
             period_start=start,
             period_end=end,
+            published_at=release_at,
+            cycle_id=cycle.id,
+            category_id=nomination.category_id,
         )
         db.session.add(honor)
         honors.append(honor)
         transition_nomination(
             nomination, NominationState.HONORED, actor=actor, actor_kind=Actor.SYSTEM
         )
-    db.session.flush()
-    bump_public_version(now)  # cached public pages show the new honorees at once
+    db.session.flush()  # the flush bumps the public data version (core.public_data)
     record_event(
         "cycle.published",
         actor=actor,
@@ -187,8 +228,14 @@ _REVOKE_HOOKS: list = []
 
 
 def on_revoke(hook):
-    _REVOKE_HOOKS.append(hook)
+    """Register an effect of a revocation (app/wiring.py); once, however often."""
+    if hook not in _REVOKE_HOOKS:
+        _REVOKE_HOOKS.append(hook)
     return hook
+
+
+def revoke_hooks() -> list:
+    return list(_REVOKE_HOOKS)
 
 
 def revoke_honor(honor: Honor, *, reason: str, actor, now: datetime | None = None) -> None:
@@ -201,7 +248,6 @@ def revoke_honor(honor: Honor, *, reason: str, actor, now: datetime | None = Non
     honor.status = HonorStatus.REVOKED
     honor.revoked_at = now or utcnow()
     honor.revoke_reason = reason.strip()
-    bump_public_version()
     record_event(
         "honor.revoked",
         actor=actor,
@@ -221,7 +267,6 @@ def withdraw_consent(honoree: Honoree, *, reason: str, actor, now: datetime | No
     if not reason.strip():
         raise PublicationError(_l("Give the reason."), "reason")
     honoree.consent_withdrawn_at = now or utcnow()
-    bump_public_version()
     record_event("honoree.consent_withdrawn", actor=actor, obj=honoree, reason=reason.strip())
 
 
@@ -277,18 +322,3 @@ def json_ld(honoree: Honoree, honors: list[Honor], url: str, image: str | None) 
             "name": honoree.unit,
         }
     return data
-
-
-def bump_public_version(now: datetime | None = None) -> int:
-    """Invalidate every cached public page (publication, revocation, public edits)."""
-    row = db.session.scalar(
-        sa.select(PublicDataVersion).where(PublicDataVersion.id == 1).with_for_update()
-    )
-    if row is None:
-        row = PublicDataVersion(id=1, version=0)
-        db.session.add(row)
-    row.version += 1
-    row.changed_at = now or utcnow()
-    db.session.flush()
-    forget_public_version()  # the version this request remembered is stale now
-    return row.version

@@ -5,14 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask.cli import AppGroup
 
-from app.cli import honors_cli
 from app.core.maintenance import analyze
 from app.extensions import db
 from app.importer import services
 
+# This domain's `flask honors ...` commands; the app factory adds them to the group.
+commands = AppGroup("honors")
 
-@honors_cli.command("import")
+
+@commands.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Validate and count; write nothing.")
 def import_command(path: Path, dry_run: bool) -> None:

@@ -20,9 +20,8 @@ from app.honors.models import (
     Honoree,
     HonoreeKind,
     HonorSource,
-    HonorStatus,
 )
-from app.honors.services import bump_public_version
+from app.honors.services import published_honor
 from app.importer import reading
 from app.importer.reading import ImportFileError
 from app.orgs.models import Organisation, OrgKind
@@ -343,24 +342,22 @@ def _apply(result: ImportResult, valid: list[_Row], actor) -> ImportResult:
             result.unchanged += 1
             continue
         db.session.add(
-            Honor(
-                honoree_id=honoree.id,
-                program_id=row.program.id,
-                category_id=row.category.id if row.category else None,
-                award=row.award,
-                status=HonorStatus.PUBLISHED,
+            published_honor(
+                honoree.id,
+                row.program.id,
                 source=HonorSource.IMPORT,
                 period_label=row.period,
                 period_start=row.start,
                 period_end=row.end,
                 published_at=now,
+                award=row.award,
+                category_id=row.category.id if row.category else None,
+                created_at=now,
             )
         )
         existing.add(key)
         result.honors_created += 1
     db.session.flush()
-    if result.honors_created or result.honorees_created:
-        bump_public_version(now)
     record_event(
         "import.applied",
         actor=actor,

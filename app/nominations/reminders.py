@@ -22,7 +22,7 @@ from app.notifications.services import notify, organisation_nominators, remember
 from app.orgs.models import Organisation, OrgKind
 from app.programs.models import Cycle
 from app.programs.periods import period_label
-from app.programs.services import on_enter, on_schedule, when_label
+from app.programs.services import when_label
 from app.programs.workflow import CyclePhase
 
 CALL = "call"
@@ -74,7 +74,6 @@ def units_in_scope(cycle: Cycle) -> list[Organisation]:
     return nominating_units()
 
 
-@on_enter(CyclePhase.NOMINATING)
 def call_for_nominations(cycle: Cycle, now: datetime, actor) -> int:
     """Nominations open: every nominating unit gets a call (inbox and mail) with the
     deadline, once per cycle. Returns how many units were called."""
@@ -146,7 +145,6 @@ def remind_drafts(now: datetime, *, days: int) -> list[str]:
     return lines
 
 
-@on_schedule
 def remind_drafts_task(now: datetime, actor) -> list[str]:
     """`honors schedule`: the draft reminder, DRAFT_REMINDER_DAYS before the deadline."""
     days = int(current_app.config.get("DRAFT_REMINDER_DAYS", DEFAULT_DRAFT_REMINDER_DAYS))

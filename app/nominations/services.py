@@ -49,7 +49,7 @@ from app.orgs.models import Organisation, OrgKind
 from app.privacy import crypto, id_numbers
 from app.programs.models import Cadence, Category, Cycle, NomineeKind, Program, program_feeds
 from app.programs.periods import period_label
-from app.programs.services import precondition, require_phase, when_label
+from app.programs.services import require_phase, when_label
 from app.programs.workflow import CyclePhase
 
 MAX_LIFE_PHOTOS = 5
@@ -796,8 +796,7 @@ def _safe_filename(name: str) -> str:
     return (cleaned.strip() or "attachment")[-120:]
 
 
-@precondition(CyclePhase.PUBLIC_REVIEW, CyclePhase.VOTING)
-def _vetting_finished(cycle: Cycle, now: datetime) -> object | None:
+def vetting_finished(cycle: Cycle, now: datetime) -> object | None:
     """Leaving vetting: every submitted nomination decided, at least one qualified."""
     rows = db.session.execute(
         sa.select(Nomination.state, sa.func.count())
@@ -824,8 +823,7 @@ SETTLED_WITHOUT_CANDIDATE = (
 )
 
 
-@precondition(CyclePhase.CLOSED)
-def _nothing_to_decide(cycle: Cycle, now: datetime) -> object | None:
+def nothing_to_decide(cycle: Cycle, now: datetime) -> object | None:
     """Closing a cycle before publication: only when no nomination awaits a decision or
     stands as a candidate (a published cycle closes whatever its nominations)."""
     if cycle.state not in (CyclePhase.DRAFT, CyclePhase.VETTING):

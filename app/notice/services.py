@@ -28,8 +28,6 @@ from app.programs.periods import period_label, period_label_zh
 from app.programs.services import (
     cycle_notice_length,
     date_changes,
-    on_schedule,
-    precondition,
     refusals,
     require_phase,
     when_label,
@@ -234,8 +232,7 @@ def resolve_objection(
     return promoted
 
 
-@precondition(CyclePhase.PUBLISHED)
-def _notice_clear(cycle: Cycle, now: datetime) -> object | None:
+def notice_clear(cycle: Cycle, now: datetime) -> object | None:
     open_count = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(Objection)
@@ -267,7 +264,6 @@ def _staff_members() -> list[User]:
     )
 
 
-@on_schedule
 def note_ended_notices(now: datetime, actor) -> list[str]:
     """`honors schedule`: when a cycle's public notice has ended, mark it and tell staff,
     once, that the list awaits publication, with what still stands in the way.

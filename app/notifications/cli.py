@@ -10,18 +10,21 @@ import uuid
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 
-from app.cli import honors_cli
 from app.db_types import utcnow
 from app.extensions import db
 from app.notifications import services
+
+# This domain's `flask honors ...` commands; the app factory adds them to the group.
+commands = AppGroup("honors")
 
 log = logging.getLogger("honors.mail")
 # One run sends to at most this many recipients; cron starts the next one a minute later.
 RECIPIENTS_PER_RUN = 500
 
 
-@honors_cli.command("deliver")
+@commands.command("deliver")
 def deliver_command() -> None:
     """Send the due mail of the outbox, one message per recipient (a digest when several
     are due); each claim and each outcome is committed before the next recipient."""
@@ -56,7 +59,7 @@ def deliver(channel, *, base_url: str, worker: str | None = None) -> tuple[int, 
     return sent, failed
 
 
-@honors_cli.command("outbox")
+@commands.command("outbox")
 @click.option("--retry", "retry_id", type=int, default=None, help="Try this mail again.")
 def outbox_command(retry_id: int | None) -> None:
     """List the mails that ran out of attempts (`honors outbox --retry ID` to try again)."""

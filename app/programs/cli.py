@@ -7,18 +7,21 @@ from __future__ import annotations
 from datetime import UTC, date
 
 import click
+from flask.cli import AppGroup
 
 from app.accounts import services as accounts
 from app.accounts.models import Role
 from app.audit.services import SCHEDULE
-from app.cli import honors_cli
 from app.db_types import utcnow
 from app.extensions import db
 from app.programs.catalogue import seed_catalogue
 from app.programs.services import advance_cycles, run_scheduled, schedule_cycles
 
+# This domain's `flask honors ...` commands; the app factory adds them to the group.
+commands = AppGroup("honors")
 
-@honors_cli.command("schedule")
+
+@commands.command("schedule")
 @click.option(
     "--until",
     type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -54,7 +57,7 @@ def schedule_command(until, today, now) -> None:
         click.echo(line)
 
 
-@honors_cli.command("init")
+@commands.command("init")
 @click.option("--admin-username", default=None, help="The first administrator's username.")
 @click.option("--admin-name", default=None, help="The first administrator's display name.")
 @click.option(

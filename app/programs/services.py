@@ -50,18 +50,24 @@ _EFFECTS: dict[CyclePhase, list[Effect]] = {phase: [] for phase in CyclePhase}
 
 
 def on_enter(*targets: CyclePhase) -> Callable[[Effect], Effect]:
+    """Register `effect` for entering each target (app/wiring.py); once, however often."""
+
     def register(effect: Effect) -> Effect:
         for target in targets:
-            _EFFECTS[target].append(effect)
+            if effect not in _EFFECTS[target]:
+                _EFFECTS[target].append(effect)
         return effect
 
     return register
 
 
 def precondition(*targets: CyclePhase) -> Callable[[Precondition], Precondition]:
+    """Register `check` before entering each target (app/wiring.py); once, however often."""
+
     def register(check: Precondition) -> Precondition:
         for target in targets:
-            _PRECONDITIONS[target].append(check)
+            if check not in _PRECONDITIONS[target]:
+                _PRECONDITIONS[target].append(check)
         return check
 
     return register
@@ -92,8 +98,22 @@ _SCHEDULED: list[ScheduledTask] = []
 
 
 def on_schedule(task: ScheduledTask) -> ScheduledTask:
-    _SCHEDULED.append(task)
+    """Register a dated task of `honors schedule` (app/wiring.py); once, however often."""
+    if task not in _SCHEDULED:
+        _SCHEDULED.append(task)
     return task
+
+
+def registered_hooks() -> dict[str, object]:
+    """Every precondition, on-enter effect and scheduled task, in order (for the wiring
+    test and for a newcomer asking what runs when)."""
+    return {
+        "preconditions": {
+            phase: list(checks) for phase, checks in _PRECONDITIONS.items() if checks
+        },
+        "effects": {phase: list(effects) for phase, effects in _EFFECTS.items() if effects},
+        "scheduled": list(_SCHEDULED),
+    }
 
 
 def run_scheduled(*, now: datetime, actor=None) -> list[str]:

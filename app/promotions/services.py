@@ -13,7 +13,7 @@ from app.db_types import utcnow
 from app.exceptions import RefusedError
 from app.extensions import db
 from app.honors.models import AwardKind, Honor, Honoree, HonorSource, HonorStatus
-from app.honors.services import bump_public_version
+from app.honors.services import published_honor
 from app.programs.models import Program
 from app.promotions.models import Promotion, PromotionStatus
 
@@ -87,21 +87,20 @@ def _external_honor(
     )
     if exists:
         raise PromotionError(_l("This honor is already recorded."), "outcome_period")
-    honor = Honor(
-        honoree_id=honoree.id,
-        program_id=program.id,
-        category_id=category_id,
-        award=award,
-        status=HonorStatus.PUBLISHED,
+    honor = published_honor(
+        honoree.id,
+        program.id,
         source=HonorSource.EXTERNAL,
         period_label=period,
         period_start=start,
         period_end=end,
         published_at=now,
+        award=award,
+        category_id=category_id,
+        created_at=now,
     )
     db.session.add(honor)
     db.session.flush()
-    bump_public_version(now)
     return honor
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask.cli import AppGroup
 
-from app.cli import honors_cli
 from app.roll.exports import roll_csv, roll_json, roll_records
 
+# This domain's `flask honors ...` commands; the app factory adds them to the group.
+commands = AppGroup("honors")
 
-@honors_cli.command("export")
+
+@commands.command("export")
 @click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 @click.option(
     "--format",

@@ -1,14 +1,13 @@
 """Full-text search over the registry: SQLite FTS5 (trigram) or PostgreSQL pg_trgm.
 
 Both indexes are created by the migration and, for tests built with create_all(), by the
-DDL hooks below. Terms shorter than three characters (e.g. 孝, 救人) cannot use a trigram
-index; they fall back to a LIKE scan, which finds the same substrings.
+DDL hooks below (registered in app/wiring.py). Terms shorter than three characters (e.g. 孝,
+救人) cannot use a trigram index; they fall back to a LIKE scan, which finds the same substrings.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from app.db_types import like_pattern
 from app.honors.models import Honoree
@@ -65,13 +64,12 @@ def drop_index(connection) -> None:
         connection.exec_driver_sql(statement)
 
 
-@event.listens_for(Honoree.__table__, "after_create")
-def _after_create(target, connection, **_kw) -> None:
+def after_create(target, connection, **_kw) -> None:
+    """DDL hook on the registry table (app/wiring.py): create_all() builds the index too."""
     create_index(connection)
 
 
-@event.listens_for(Honoree.__table__, "before_drop")
-def _before_drop(target, connection, **_kw) -> None:
+def before_drop(target, connection, **_kw) -> None:
     drop_index(connection)
 
 

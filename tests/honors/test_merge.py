@@ -8,9 +8,10 @@ import sqlalchemy as sa
 
 from app.accounts.models import Role
 from app.audit.models import AuditEvent
+from app.core.public_data import PublicDataVersion
 from app.courtesy.models import CourtesyCard
 from app.extensions import db
-from app.honors.models import Honor, Honoree, HonoreeSlugRedirect, PublicDataVersion
+from app.honors.models import Honor, Honoree, HonoreeSlugRedirect
 from app.privacy import crypto
 from tests import factories
 from tests.conftest import csrf_token

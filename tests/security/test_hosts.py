@@ -10,11 +10,11 @@ from datetime import date
 import pytest
 import segno
 
-from app.core import cache as page_cache
+from app.core import public_data
 from app.core.hosts import host_allowed
 from app.core.urls import PublicBaseUrlError, parse_base_url
 from app.extensions import db
-from app.honors import certificates, services
+from app.honors import certificates
 from tests import factories
 from tests.conftest import make_test_app
 
@@ -42,7 +42,7 @@ def fast(app, monkeypatch):
     """The production setting of the WSGI fast path (answers cached pages before Flask)."""
     monkeypatch.setitem(app.config, "PUBLIC_VERSION_TTL", 60)
     yield
-    app.extensions.pop(page_cache.VERSION_MEMO, None)
+    app.extensions.pop(public_data.VERSION_MEMO, None)
 
 
 def _seed(app) -> int:
@@ -54,7 +54,7 @@ def _seed(app) -> int:
             period_start=date(2026, 1, 1),
             period_end=date(2026, 1, 31),
         )
-        services.bump_public_version()
+        public_data.bump()
         db.session.commit()
         return honor.id
 

@@ -23,6 +23,7 @@ from app.accounts.models import Role, User
 from app.api.views import FEED_SIZE
 from app.audit.services import record_event
 from app.committee.models import Ballot, CommitteeMember, Conflict, ConflictStatus, Runoff
+from app.core.public_data import bump as bump_public_version
 from app.courtesy.models import (
     AidGrant,
     AidType,
@@ -35,7 +36,6 @@ from app.courtesy.models import (
 from app.db_types import utcnow
 from app.extensions import db
 from app.honors.models import Gender, GroupMember, HonoreeKind, HonorSource, HonorStatus
-from app.honors.services import bump_public_version
 from app.nominations import services as nomination_services
 from app.nominations.display import mask_address
 from app.nominations.models import (
