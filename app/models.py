@@ -11,7 +11,6 @@ from app.committee.models import (
     TallySnapshot,
 )
 from app.courtesy.models import AidGrant, CourtesyCard, HardshipAssessment, Visit
-from app.honors.models import GroupMember, Honor, Honoree, PublicDataVersion
 from app.nominations.models import (
     ConsultationCheck,
     Nomination,
@@ -27,6 +26,14 @@ from app.notifications.models import Notification, OutgoingMail, ReminderSent
 from app.orgs.models import Organisation
 from app.programs.models import Category, Cycle, Program, ProgramCategory
 from app.promotions.models import Promotion
+from app.registry.models import (
+    GroupMember,
+    Honor,
+    Honoree,
+    HonoreeCorrection,
+    HonoreeSlugRedirect,
+    PublicDataVersion,
+)
 from app.review.models import Like, LikeBudget
 
 __all__ = [
@@ -61,6 +68,8 @@ __all__ = [
     "LikeBudget",
     "Honor",
     "Honoree",
+    "HonoreeCorrection",
+    "HonoreeSlugRedirect",
     "LoginAttempt",
     "Organisation",
     "Program",

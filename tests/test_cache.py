@@ -9,7 +9,7 @@ from app.core import cache as page_cache
 from app.db_types import utcnow
 from app.extensions import db
 from app.honors import services
-from app.honors.models import HonorStatus
+from app.registry.models import HonorStatus
 from tests import factories
 
 
@@ -107,7 +107,7 @@ def test_public_version_is_reread_after_its_ttl(app, monkeypatch):
     publications are seen at once, another process's once the TTL has run out."""
     import sqlalchemy as sa
 
-    from app.honors.models import PublicDataVersion
+    from app.registry.models import PublicDataVersion
 
     _seed(app)
     monkeypatch.setitem(app.config, "PUBLIC_VERSION_TTL", 60)

@@ -28,7 +28,7 @@ from flask_login import current_user
 
 from app.db_types import utcnow
 from app.extensions import cache, db
-from app.honors.models import Honor, HonorStatus, PublicDataVersion
+from app.registry.models import Honor, HonorStatus, PublicDataVersion
 
 CACHEABLE_STATUS = {200}
 VERSION_MEMO = "honors_public_version"

@@ -20,8 +20,8 @@ from app.courtesy.models import (
 )
 from app.exceptions import RefusedError
 from app.extensions import db
-from app.honors.models import Honor, HonorStatus
 from app.honors.services import on_revoke
+from app.registry.models import Honor, HonorStatus
 
 
 class LedgerError(RefusedError):

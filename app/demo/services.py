@@ -31,16 +31,6 @@ from app.demo.workflow import (
     load_workflow_samples,
 )
 from app.extensions import db
-from app.honors.models import (
-    AwardKind,
-    Gender,
-    GroupMember,
-    Honor,
-    Honoree,
-    HonoreeKind,
-    HonorSource,
-    HonorStatus,
-)
 from app.orgs.models import Organisation, OrgKind
 from app.programs.catalogue import seed_catalogue
 from app.programs.models import (
@@ -51,6 +41,16 @@ from app.programs.models import (
 )
 from app.programs.services import LOCAL_TZ, phase_dates
 from app.programs.workflow import CyclePhase
+from app.registry.models import (
+    AwardKind,
+    Gender,
+    GroupMember,
+    Honor,
+    Honoree,
+    HonoreeKind,
+    HonorSource,
+    HonorStatus,
+)
 
 # Keys of the dict load_demo() returns, in creation order.
 KINDS = (

@@ -29,9 +29,9 @@ from app.demo.services import (
     _year,
 )
 from app.extensions import db
-from app.honors.models import AwardKind, Honor, Honoree, HonorSource, HonorStatus
 from app.orgs.models import Organisation
 from app.programs.models import Cadence, Category, Cycle, CyclePhase, Program
+from app.registry.models import AwardKind, Honor, Honoree, HonorSource, HonorStatus
 
 BATCH = 2_000
 YEARS = 10

@@ -1,1 +1,2 @@
-"""The honoree registry (person or group, across all years) and the honors attached to it."""
+"""Honors: publication of a cycle, revocation, consent withdrawal, certificates, and the
+public honoree and transparency pages."""

@@ -18,7 +18,11 @@ from app.audit.services import record_event
 from app.db_types import utcnow
 from app.exceptions import RefusedError
 from app.extensions import db
-from app.honors.models import (
+from app.honors.services import bump_public_version
+from app.nominations import uploads
+from app.orgs.models import Organisation
+from app.programs.periods import period_label
+from app.registry.models import (
     GroupMember,
     Honor,
     Honoree,
@@ -26,10 +30,6 @@ from app.honors.models import (
     HonoreeKind,
     HonoreeSlugRedirect,
 )
-from app.honors.services import bump_public_version
-from app.nominations import uploads
-from app.orgs.models import Organisation
-from app.programs.periods import period_label
 
 # The public fields staff may correct (SPEC §11 "public" class), in form order.
 TEXT_FIELDS = ("name", "headline", "summary", "story_md", "unit", "post", "photo_alt")

@@ -12,8 +12,8 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from app.core.cache import memoized
 from app.db_types import utcnow
 from app.extensions import db
-from app.honors.models import AwardKind, Honor, Honoree, HonoreeKind, HonorStatus
 from app.programs.models import Program
+from app.registry.models import AwardKind, Honor, Honoree, HonoreeKind, HonorStatus
 
 # The city reports its 中国好人榜 figures "since August 2018" (SPEC §1).
 CHINA_LIST_SINCE = date(2018, 8, 1)
@@ -156,7 +156,7 @@ def public_honoree_or_abort(
 
 def merged_into(slug: str) -> Honoree | None:
     """The record an old slug points to since its record was merged into it (or None)."""
-    from app.honors.models import HonoreeSlugRedirect
+    from app.registry.models import HonoreeSlugRedirect
 
     return db.session.scalar(
         sa.select(Honoree)

@@ -18,15 +18,6 @@ from app.core.cache import forget_public_version
 from app.db_types import utcnow
 from app.exceptions import RefusedError
 from app.extensions import db
-from app.honors.models import (
-    GroupMember,
-    Honor,
-    Honoree,
-    HonoreeKind,
-    HonorSource,
-    HonorStatus,
-    PublicDataVersion,
-)
 from app.nominations.models import Nomination, PhotoKind
 from app.nominations.services import (
     registry_link_problem,
@@ -38,6 +29,15 @@ from app.programs.models import Cycle
 from app.programs.periods import period_label_zh
 from app.programs.services import period_containing, transition_cycle
 from app.programs.workflow import CyclePhase
+from app.registry.models import (
+    GroupMember,
+    Honor,
+    Honoree,
+    HonoreeKind,
+    HonorSource,
+    HonorStatus,
+    PublicDataVersion,
+)
 
 
 class PublicationError(RefusedError):

@@ -40,7 +40,6 @@ from app.db_types import like_pattern, utcnow
 from app.extensions import db
 from app.honors import corrections, services
 from app.honors.forms import FIELD_LABELS, CorrectionForm, MergeForm
-from app.honors.models import Honor, Honoree, HonorStatus
 from app.honors.queries import merged_into, public_honor_filter, public_honoree_or_abort
 from app.nominations import uploads
 from app.nominations.models import Nomination
@@ -51,6 +50,7 @@ from app.privacy.id_numbers import mask_id_number, mask_phone
 from app.programs.models import Cycle, Program
 from app.programs.rules import cycle_rules
 from app.programs.workflow import CyclePhase, TransitionError
+from app.registry.models import Honor, Honoree, HonorStatus
 from app.review.services import counts as like_counts
 
 bp = Blueprint("honors", __name__)

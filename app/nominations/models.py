@@ -11,10 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import User
 from app.db_types import UTCDateTime, created_at, enum_type, intpk, utcnow
 from app.extensions import db
-from app.honors.models import Gender, Honoree, HonoreeKind
 from app.nominations.workflow import NominationState
 from app.orgs.models import Organisation
 from app.programs.models import Category, Cycle
+from app.registry.models import Gender, Honoree, HonoreeKind
 
 
 class Channel(enum.StrEnum):

@@ -16,7 +16,6 @@ from app.audit.services import record_event
 from app.db_types import utcnow
 from app.exceptions import RefusedError, WindowClosedError
 from app.extensions import db
-from app.honors.models import Gender, Honor, Honoree, HonoreeKind, HonorStatus
 from app.honors.queries import publicly_listed
 from app.nominations import uploads
 from app.nominations.models import (
@@ -51,6 +50,7 @@ from app.programs.models import Cadence, Category, Cycle, NomineeKind, Program, 
 from app.programs.periods import period_label
 from app.programs.services import precondition, require_phase, when_label
 from app.programs.workflow import CyclePhase
+from app.registry.models import Gender, Honor, Honoree, HonoreeKind, HonorStatus
 
 MAX_LIFE_PHOTOS = 5
 MAX_ATTACHMENTS = 20

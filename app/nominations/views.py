@@ -27,7 +27,6 @@ from app.core.forms import attach_error
 from app.core.guards import require
 from app.core.markdown import render_markdown
 from app.extensions import db, limiter
-from app.honors.models import Gender, HonoreeKind
 from app.nominations import display, queries, services, uploads
 from app.nominations.forms import NominationForm, PreviewForm, ReasonForm
 from app.nominations.models import Channel, Nomination, PhotoKind
@@ -39,6 +38,7 @@ from app.nominations.permissions import (
 )
 from app.nominations.workflow import Actor, NominationState
 from app.programs.models import Cycle
+from app.registry.models import Gender, HonoreeKind
 
 bp = Blueprint("nominations", __name__)
 bp.before_request(require(can_use_workspace))

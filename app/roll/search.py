@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from app.db_types import like_pattern
-from app.honors.models import Honoree
+from app.registry.models import Honoree
 
 FTS_TABLE = "honoree_fts"
 SEARCH_COLUMNS = ("name", "unit", "headline", "summary", "story_md")

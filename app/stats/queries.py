@@ -10,10 +10,10 @@ import sqlalchemy as sa
 
 from app.db_types import utcnow
 from app.extensions import db
-from app.honors.models import Gender, Honor, Honoree, HonoreeKind
 from app.honors.queries import CHINA_GOOD, CHINA_LIST_SINCE, public_honor_filter
 from app.orgs.models import Organisation
 from app.programs.models import Category, Level, Program
+from app.registry.models import Gender, Honor, Honoree, HonoreeKind
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from app.accounts.models import Role
 from app.audit.models import AuditEvent
 from app.extensions import db
-from app.honors.models import Honoree, HonoreeCorrection, PublicDataVersion
+from app.registry.models import Honoree, HonoreeCorrection, PublicDataVersion
 from tests import factories
 from tests.conftest import csrf_token
 

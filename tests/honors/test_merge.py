@@ -10,8 +10,8 @@ from app.accounts.models import Role
 from app.audit.models import AuditEvent
 from app.courtesy.models import CourtesyCard
 from app.extensions import db
-from app.honors.models import Honor, Honoree, HonoreeSlugRedirect, PublicDataVersion
 from app.privacy import crypto
+from app.registry.models import Honor, Honoree, HonoreeSlugRedirect, PublicDataVersion
 from tests import factories
 from tests.conftest import csrf_token
 

@@ -1,4 +1,4 @@
-"""Honoree, group member and honor schema."""
+"""Registry schema: honorees, group members, the honors they hold, corrections, old slugs."""
 
 from __future__ import annotations
 
