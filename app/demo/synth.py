@@ -112,7 +112,7 @@ def _placeholder_photos(upload_root: Path, count: int = 5) -> list[tuple[str, st
 
     from PIL import Image, ImageDraw
 
-    from app.nominations import uploads
+    from app.core import uploads
 
     photos = []
     for index in range(count):

@@ -19,9 +19,9 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from app.accounts.models import User
+from app.core import uploads
 from app.demo import data
 from app.extensions import db
-from app.nominations import uploads
 from app.nominations.models import (
     Channel,
     ConsultationCheck,

@@ -15,11 +15,11 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record_event
+from app.core import uploads
 from app.db_types import utcnow
 from app.exceptions import RefusedError
 from app.extensions import db
 from app.honors.services import bump_public_version
-from app.nominations import uploads
 from app.orgs.models import Organisation
 from app.programs.periods import period_label
 from app.registry.models import (

@@ -31,6 +31,7 @@ from wtforms import SelectChoice
 from app.accounts.permissions import can_use_staff_area
 from app.committee import services as committee
 from app.committee.models import Runoff
+from app.core import uploads
 from app.core.cache import public_page
 from app.core.files import send_image
 from app.core.forms import EmptyForm, attach_error
@@ -41,7 +42,6 @@ from app.extensions import db
 from app.honors import corrections, services
 from app.honors.forms import FIELD_LABELS, CorrectionForm, MergeForm
 from app.honors.queries import merged_into, public_honor_filter, public_honoree_or_abort
-from app.nominations import uploads
 from app.nominations.models import Nomination
 from app.notice.models import Objection, ObjectionStatus
 from app.orgs import queries as org_queries
@@ -252,13 +252,11 @@ def _read_photo(form: CorrectionForm) -> tuple[bool, bytes | None]:
     storage = form.photo.data
     if not getattr(storage, "filename", None):
         return True, None
-    from app.nominations.views import UPLOAD_ERRORS
-
     try:
         data = uploads.read_limited(storage.stream, current_app.config["UPLOAD_MAX_PHOTO_BYTES"])
         uploads.open_image(data)
     except uploads.UploadError as error:
-        form.photo.errors = [*form.photo.errors, str(UPLOAD_ERRORS[error.code])]
+        form.photo.errors = [*form.photo.errors, str(uploads.UPLOAD_ERRORS[error.code])]
         return False, None
     return True, data
 

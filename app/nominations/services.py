@@ -13,11 +13,11 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record_event
+from app.core import uploads
 from app.db_types import utcnow
 from app.exceptions import RefusedError, WindowClosedError
 from app.extensions import db
 from app.honors.queries import publicly_listed
-from app.nominations import uploads
 from app.nominations.models import (
     Channel,
     ConsultationCheck,

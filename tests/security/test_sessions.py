@@ -23,8 +23,8 @@ from sqlalchemy.exc import OperationalError
 
 from app.accounts.models import Role, User
 from app.core.frame import CONTENT_SECURITY_POLICY, SECURITY_HEADERS
+from app.core.uploads import store_photo
 from app.extensions import db
-from app.nominations.uploads import store_photo
 from app.registry.models import Honoree
 from tests import factories
 from tests.conftest import CSRF_RE, csrf_token, login, make_test_app

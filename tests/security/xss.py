@@ -23,6 +23,7 @@ from app.accounts.models import Role, User
 from app.api.views import FEED_SIZE
 from app.audit.services import record_event
 from app.committee.models import Ballot, CommitteeMember, Conflict, ConflictStatus, Runoff
+from app.core.uploads import StoredImage, store_photo
 from app.courtesy.models import (
     AidGrant,
     AidType,
@@ -51,7 +52,6 @@ from app.nominations.models import (
     PublicRecommendation,
     RecommendationStatus,
 )
-from app.nominations.uploads import StoredImage, store_photo
 from app.nominations.workflow import Actor, NominationState
 from app.notice.models import Objection, ObjectionStatus
 from app.orgs.models import Organisation, OrgKind
