@@ -9,6 +9,7 @@ from app.core import cache as page_cache
 from app.db_types import utcnow
 from app.extensions import db
 from app.honors import services
+from app.registry import services as registry
 from app.registry.models import HonorStatus
 from tests import factories
 
@@ -20,7 +21,7 @@ def _seed(app, name="缓存好人"):
         honor = factories.make_honor(
             honoree, program, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
         )
-        services.bump_public_version()
+        registry.bump_public_version()
         db.session.commit()
         return honor.id
 
@@ -52,7 +53,7 @@ def test_publication_invalidates_cached_pages(app, client):
     with app.app_context():
         program = factories.make_program()
         factories.make_honor(factories.make_honoree(name="新上榜者", slug="cache-2"), program)
-        services.bump_public_version()
+        registry.bump_public_version()
         db.session.commit()
     assert "新上榜者" in client.get("/roll").get_data(as_text=True)
 
@@ -85,7 +86,7 @@ def test_aggregates_are_computed_once_per_public_version(app, login_as):
         first = page_cache.memoized("probe", lambda: calls.append(1) or len(calls))
         again = page_cache.memoized("probe", lambda: calls.append(1) or len(calls))
         assert first == again == 1
-        services.bump_public_version()  # a publication in the same request
+        registry.bump_public_version()  # a publication in the same request
         assert page_cache.memoized("probe", lambda: calls.append(1) or len(calls)) == 2
         db.session.rollback()
 
@@ -97,7 +98,7 @@ def test_roll_total_follows_a_publication(app, login_as):
     with app.app_context():
         program = factories.make_program(code="second")
         factories.make_honor(factories.make_honoree(name="新好人", slug="cache-2"), program)
-        services.bump_public_version()
+        registry.bump_public_version()
         db.session.commit()
     assert staff.get("/api/v1/honorees").get_json()["total"] == 2
 
@@ -126,7 +127,7 @@ def test_public_version_is_reread_after_its_ttl(app, monkeypatch):
     with app.test_request_context():
         assert page_cache.public_version()[0] == seen + 1
     with app.test_request_context():
-        services.bump_public_version()  # this process publishes: seen at once
+        registry.bump_public_version()  # this process publishes: seen at once
         db.session.commit()
     with app.test_request_context():
         assert page_cache.public_version()[0] == seen + 2

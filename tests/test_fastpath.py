@@ -9,7 +9,7 @@ import pytest
 from app.accounts.models import Role
 from app.core import cache as page_cache
 from app.extensions import db
-from app.honors import services
+from app.registry import services
 from tests import factories
 from tests.test_query_counts import count_queries
 

@@ -8,10 +8,10 @@ from flask_babel import force_locale
 
 from app.demo import data as demo_data
 from app.extensions import db
-from app.honors.services import bump_public_version
 from app.programs.models import Cadence
 from app.programs.periods import period_label, period_label_zh
 from app.programs.workflow import CyclePhase
+from app.registry.services import bump_public_version
 from tests import factories
 from tests.conftest import make_test_app
 

@@ -1000,7 +1000,7 @@ def load_demo(
     load_public_phase_samples(created, new_cycles, now=now)
     load_ledger_samples(created, now=now)
     if any(created.values()):
-        from app.honors.services import bump_public_version
+        from app.registry.services import bump_public_version
 
         bump_public_version(now)
     return created

@@ -228,7 +228,7 @@ def synthesize(
         created["honors"] += size
         if progress is not None:
             progress(size)
-    from app.honors.services import bump_public_version
+    from app.registry.services import bump_public_version
 
     bump_public_version(now)
     return created

@@ -14,7 +14,6 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record_event
-from app.core.cache import forget_public_version
 from app.db_types import utcnow
 from app.exceptions import RefusedError
 from app.extensions import db
@@ -36,8 +35,8 @@ from app.registry.models import (
     HonoreeKind,
     HonorSource,
     HonorStatus,
-    PublicDataVersion,
 )
+from app.registry.services import bump_public_version
 
 
 class PublicationError(RefusedError):
@@ -277,18 +276,3 @@ def json_ld(honoree: Honoree, honors: list[Honor], url: str, image: str | None) 
             "name": honoree.unit,
         }
     return data
-
-
-def bump_public_version(now: datetime | None = None) -> int:
-    """Invalidate every cached public page (publication, revocation, public edits)."""
-    row = db.session.scalar(
-        sa.select(PublicDataVersion).where(PublicDataVersion.id == 1).with_for_update()
-    )
-    if row is None:
-        row = PublicDataVersion(id=1, version=0)
-        db.session.add(row)
-    row.version += 1
-    row.changed_at = now or utcnow()
-    db.session.flush()
-    forget_public_version()  # the version this request remembered is stale now
-    return row.version

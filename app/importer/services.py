@@ -13,7 +13,6 @@ import sqlalchemy as sa
 from app.audit.services import record_event
 from app.db_types import utcnow
 from app.extensions import db
-from app.honors.services import bump_public_version
 from app.importer import reading
 from app.importer.reading import ImportFileError
 from app.orgs.models import Organisation, OrgKind
@@ -28,6 +27,7 @@ from app.registry.models import (
     HonorSource,
     HonorStatus,
 )
+from app.registry.services import bump_public_version
 
 # Column headers as the city's sheets spell them (Chinese), with English aliases.
 COLUMNS = {

@@ -50,11 +50,10 @@ from app.programs.models import Cadence, Category, Cycle, NomineeKind, Program, 
 from app.programs.periods import period_label
 from app.programs.services import precondition, require_phase, when_label
 from app.programs.workflow import CyclePhase
-from app.registry.models import Gender, Honor, Honoree, HonoreeKind, HonorStatus
+from app.registry.models import STORY_MAX, Gender, Honor, Honoree, HonoreeKind, HonorStatus
 
 MAX_LIFE_PHOTOS = 5
 MAX_ATTACHMENTS = 20
-STORY_MAX = 5000
 
 
 class NominationError(RefusedError):

@@ -13,6 +13,10 @@ from app.extensions import db
 from app.orgs.models import Organisation
 from app.programs.models import Category, Cycle, Program
 
+# The longest story (Markdown) a nomination or a registry record may carry: the column is
+# Text, the forms and the submission checks hold it to this.
+STORY_MAX = 5000
+
 
 class HonoreeKind(enum.StrEnum):
     INDIVIDUAL = "individual"

@@ -14,7 +14,8 @@ from app.core import cache as page_cache
 from app.core.hosts import host_allowed
 from app.core.urls import PublicBaseUrlError, parse_base_url
 from app.extensions import db
-from app.honors import certificates, services
+from app.honors import certificates
+from app.registry import services
 from tests import factories
 from tests.conftest import make_test_app
 

@@ -35,7 +35,6 @@ from app.courtesy.models import (
 )
 from app.db_types import utcnow
 from app.extensions import db
-from app.honors.services import bump_public_version
 from app.nominations import services as nomination_services
 from app.nominations.display import mask_address
 from app.nominations.models import (
@@ -61,6 +60,7 @@ from app.programs.models import BallotRule, Category, Cycle, Level, Program, Pro
 from app.programs.workflow import CyclePhase
 from app.promotions.models import Promotion
 from app.registry.models import Gender, GroupMember, HonoreeKind, HonorSource, HonorStatus
+from app.registry.services import bump_public_version
 from app.roll.queries import PER_PAGE as ROLL_PER_PAGE
 from tests import factories
 

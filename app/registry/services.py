@@ -1,8 +1,9 @@
-"""Registry corrections: staff correct a record's public fields (each change logged with
-its reason) and merge two records of one person (the old slug then answers 301).
+"""Registry use cases: corrections of a record's public fields, merges, the public data version.
 
-Both change what the public sees, so both bump the public data version: cached roll pages,
-the API and the honoree page show the new values at once.
+Staff correct a record's public fields (each change logged with its reason) and merge two
+records of one person (the old slug then answers 301). Both change what the public sees,
+so both bump the public data version: cached roll pages, the API and the honoree page show
+the new values at once.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record_event
 from app.core import uploads
+from app.core.cache import forget_public_version
 from app.db_types import utcnow
 from app.exceptions import RefusedError
 from app.extensions import db
-from app.honors.services import bump_public_version
 from app.orgs.models import Organisation
 from app.programs.periods import period_label
 from app.registry.models import (
@@ -29,6 +30,7 @@ from app.registry.models import (
     HonoreeCorrection,
     HonoreeKind,
     HonoreeSlugRedirect,
+    PublicDataVersion,
 )
 
 # The public fields staff may correct (SPEC §11 "public" class), in form order.
@@ -266,3 +268,18 @@ def merge_honorees(
         },
     )
     return target
+
+
+def bump_public_version(now: datetime | None = None) -> int:
+    """Invalidate every cached public page (publication, revocation, public edits)."""
+    row = db.session.scalar(
+        sa.select(PublicDataVersion).where(PublicDataVersion.id == 1).with_for_update()
+    )
+    if row is None:
+        row = PublicDataVersion(id=1, version=0)
+        db.session.add(row)
+    row.version += 1
+    row.changed_at = now or utcnow()
+    db.session.flush()
+    forget_public_version()  # the version this request remembered is stale now
+    return row.version
