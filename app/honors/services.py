@@ -224,36 +224,6 @@ def withdraw_consent(honoree: Honoree, *, reason: str, actor, now: datetime | No
     record_event("honoree.consent_withdrawn", actor=actor, obj=honoree, reason=reason.strip())
 
 
-def is_public(honoree: Honoree, now: datetime | None = None) -> bool:
-    """Shown to the public: consent not withdrawn and one released, unrevoked honor."""
-    now = now or utcnow()
-    return honoree.consent_withdrawn_at is None and any(
-        h.status is HonorStatus.PUBLISHED and h.published_at and h.published_at <= now
-        for h in honoree.honors
-    )
-
-
-def was_public(honoree: Honoree) -> bool:
-    """Had a released honor once: a page that is gone answers 410, not 404."""
-    return any(h.published_at is not None and h.published_at <= utcnow() for h in honoree.honors)
-
-
-def is_minor(honoree: Honoree, today: date | None = None) -> bool:
-    """Minors' public pages show no photo and no birth date (display rule for youth)."""
-    if honoree.birth_date is None:
-        return (
-            honoree.birth_year is not None
-            and (today or date.today()).year - honoree.birth_year < 18
-        )
-    today = today or date.today()
-    age = (
-        today.year
-        - honoree.birth_date.year
-        - ((today.month, today.day) < (honoree.birth_date.month, honoree.birth_date.day))
-    )
-    return age < 18
-
-
 def json_ld(honoree: Honoree, honors: list[Honor], url: str, image: str | None) -> dict:
     """schema.org Person/Organization with its awards: public fields only."""
     data = {

@@ -38,7 +38,7 @@ from app.core.urls import public_url_for
 from app.db_types import utcnow
 from app.extensions import db
 from app.honors import services
-from app.honors.queries import merged_into, public_honor_filter, public_honoree_or_abort
+from app.honors.queries import public_honoree_or_abort
 from app.nominations.models import Nomination
 from app.notice.models import Objection, ObjectionStatus
 from app.programs.models import Cycle, Program
@@ -47,6 +47,7 @@ from app.programs.workflow import CyclePhase, TransitionError
 from app.registry import services as registry
 from app.registry.forms import FIELD_LABELS
 from app.registry.models import Honor, Honoree, HonorStatus
+from app.registry.queries import merged_into, public_honor_filter
 from app.review.services import counts as like_counts
 
 bp = Blueprint("honors", __name__)
@@ -132,7 +133,7 @@ def transparency(program_code: str, period: str):
 def honoree(slug: str):
     record, honors = public_honoree_or_abort(slug, redirect_endpoint="honors.honoree")
     url = public_url_for("honors.honoree", slug=record.slug)
-    minor = services.is_minor(record)
+    minor = record.is_minor
     image = (
         public_url_for("honors.photo", slug=record.slug)
         if record.photo_path and not minor
@@ -164,10 +165,10 @@ def photo(slug: str):
     if record is None:
         size = {"size": request.args["size"]} if "size" in request.args else {}
         _redirect_if_merged(slug, "honors.photo", **size)
-    if record is None or not record.photo_path or services.is_minor(record):
+    if record is None or not record.photo_path or record.is_minor:
         abort(404)
-    if not services.is_public(record):
-        abort(410 if services.was_public(record) else 404)
+    if not record.is_public:
+        abort(410 if record.was_public else 404)
     thumb = request.args.get("size") == "thumb" and record.photo_thumb_path
     path = Path(current_app.instance_path) / "uploads" / (thumb or record.photo_path)
     return send_image(path, max_age=3600)
@@ -260,17 +261,10 @@ def certificate(slug: str, honor_id: int):
         _redirect_if_merged(slug, "honors.certificate", honor_id=honor_id, only_to=honor.honoree_id)
     if honor is None or honor.honoree.slug != slug[:80]:
         abort(404)
-    now = utcnow()
-    released = (
-        honor.status is HonorStatus.PUBLISHED
-        and honor.published_at is not None
-        and honor.published_at <= now
-    )
-    if not (released and services.is_public(honor.honoree)):
+    released = honor.is_released
+    if not (released and honor.honoree.is_public):
         # Taken down (revoked, or consent withdrawn after release): 410; never shown: 404.
-        gone = honor.status is HonorStatus.REVOKED or (
-            released and honor.honoree.consent_withdrawn_at is not None
-        )
+        gone = honor.status is HonorStatus.REVOKED or (released and honor.honoree.consent_withdrawn)
         abort(410 if gone else 404)
     return _certificate_response(honor)
 

@@ -1,0 +1,23 @@
+"""Reusable selects over the registry: the public rule for honors, old slugs of merged records."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.registry.models import Honor, Honoree, HonoreeSlugRedirect
+
+
+def public_honor_filter() -> sa.ColumnElement[bool]:
+    """Honors the public may see (the query joins Honoree): released, and the honoree's
+    consent not withdrawn. Honoree.is_public is the same rule for whole records."""
+    return sa.and_(Honor.is_released, ~Honoree.consent_withdrawn)
+
+
+def merged_into(slug: str) -> Honoree | None:
+    """The record an old slug points to since its record was merged into it (or None)."""
+    return db.session.scalar(
+        sa.select(Honoree)
+        .join(HonoreeSlugRedirect, HonoreeSlugRedirect.honoree_id == Honoree.id)
+        .where(HonoreeSlugRedirect.slug == slug[:80])
+    )
