@@ -1,2 +1,1 @@
-"""Honors: publication of a cycle, revocation, consent withdrawal, certificates, and the
-public honoree and transparency pages."""
+"""Honors: publication, revocation, consent withdrawal, certificates, public honor pages."""

@@ -1,4 +1,4 @@
-"""Read-only selects over the registry used by public pages."""
+"""Read-only selects of the public honor pages: headline figures, latest releases, one honoree."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Registry use cases: publication of a cycle, revocation, consent withdrawal.
+"""Honors use cases: publication of a cycle, revocation, consent withdrawal.
 
 Publication is the only path from a nomination to an honor: the honoree's registry record
 is found (the record staff linked in vetting, or the one with the same ID number) or

@@ -1,2 +1,1 @@
-"""The registry: each honoree (person or group) across all years, the honors it holds,
-its corrections and merges. Lower than nominations, which link candidates to it."""
+"""The registry: every honoree (person or group) over the years and the honors it holds."""

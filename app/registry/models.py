@@ -1,5 +1,4 @@
-"""Registry schema: honorees, group members, the honors they hold, corrections, old slugs,
-and the two rules the public side reads from them (who is public, who is a minor)."""
+"""Registry schema: honorees, honors, corrections, old slugs; the public and minor rules."""
 
 from __future__ import annotations
 

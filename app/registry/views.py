@@ -1,5 +1,4 @@
-"""Staff registry pages: find a record, correct its public fields, merge two records of one
-person (the record's own page, with revocation and consent, is honors_admin.manage_honoree)."""
+"""Staff registry pages: find a record, correct its public fields, merge two records."""
 
 from __future__ import annotations
 
