@@ -166,6 +166,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.promotions.views import bp as promotions_bp
     from app.recommendations.views import bp as recommendations_bp
     from app.recommendations.views import public_bp as recommend_bp
+    from app.registry.views import bp as registry_bp
     from app.review.views import admin_bp as review_admin_bp
     from app.review.views import bp as review_bp
     from app.roll.views import bp as roll_bp
@@ -194,6 +195,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(objections_bp, url_prefix="/staff")
     app.register_blueprint(honors_bp)
     app.register_blueprint(honors_admin_bp, url_prefix="/staff")
+    app.register_blueprint(registry_bp, url_prefix="/staff")
     app.register_blueprint(roll_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(stats_bp)

@@ -12,7 +12,6 @@ from app.committee.models import (
 )
 from app.core.public_data import PublicDataVersion
 from app.courtesy.models import AidGrant, CourtesyCard, HardshipAssessment, Visit
-from app.honors.models import GroupMember, Honor, Honoree
 from app.nominations.models import (
     ConsultationCheck,
     Nomination,
@@ -28,6 +27,13 @@ from app.notifications.models import Notification, OutgoingMail, ReminderSent
 from app.orgs.models import Organisation
 from app.programs.models import Category, Cycle, Program, ProgramCategory
 from app.promotions.models import Promotion
+from app.registry.models import (
+    GroupMember,
+    Honor,
+    Honoree,
+    HonoreeCorrection,
+    HonoreeSlugRedirect,
+)
 from app.review.models import Like, LikeBudget
 
 __all__ = [
@@ -62,6 +68,8 @@ __all__ = [
     "LikeBudget",
     "Honor",
     "Honoree",
+    "HonoreeCorrection",
+    "HonoreeSlugRedirect",
     "LoginAttempt",
     "Organisation",
     "Program",

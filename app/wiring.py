@@ -18,14 +18,14 @@ def wire() -> None:
     from app.committee import services as committee
     from app.core import cache, public_data
     from app.courtesy import services as courtesy
-    from app.honors import queries as honor_queries
     from app.honors import services as honors
-    from app.honors.models import GroupMember, Honor, Honoree
     from app.nominations import reminders as nomination_reminders
     from app.nominations import services as nominations
     from app.notice import services as notice
     from app.programs import services as programs
     from app.programs.workflow import CyclePhase
+    from app.registry import queries as registry_queries
+    from app.registry.models import GroupMember, Honor, Honoree
     from app.roll import search
 
     # Before a cycle enters a phase: who must have finished what (programs' own checks
@@ -54,7 +54,7 @@ def wire() -> None:
     public_data.watch(Honor)
     public_data.watch(GroupMember)
     public_data.watch(Honoree, private=HONOREE_PRIVATE_FIELDS)
-    cache.set_next_release(honor_queries.next_release)
+    cache.set_next_release(registry_queries.next_release)
 
     # The registry search index is built with the registry table (create_all in tests).
     for event, hook in (("after_create", search.after_create), ("before_drop", search.before_drop)):

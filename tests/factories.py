@@ -11,7 +11,10 @@ from app.accounts import passwords
 from app.accounts.models import Role, User
 from app.accounts.services import create_user
 from app.extensions import db
-from app.honors.models import (
+from app.orgs.models import Organisation, OrgKind
+from app.programs.models import BallotRule, Cadence, Cycle, Level, NomineeKind, Program
+from app.programs.workflow import CyclePhase
+from app.registry.models import (
     AwardKind,
     Gender,
     Honor,
@@ -20,9 +23,6 @@ from app.honors.models import (
     HonorSource,
     HonorStatus,
 )
-from app.orgs.models import Organisation, OrgKind
-from app.programs.models import BallotRule, Cadence, Cycle, Level, NomineeKind, Program
-from app.programs.workflow import CyclePhase
 
 DEFAULT_PASSWORD = "correct-horse-battery"  # noqa: S105 - test fixture
 _counter = itertools.count(1)

@@ -10,7 +10,7 @@ from app.core import public_data
 from app.db_types import utcnow
 from app.extensions import db
 from app.honors import services
-from app.honors.models import HonorStatus
+from app.registry.models import HonorStatus
 from tests import factories
 
 

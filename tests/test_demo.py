@@ -16,7 +16,6 @@ from app.db_types import utcnow
 from app.demo import data
 from app.demo.services import live_cycles, load_demo
 from app.extensions import db
-from app.honors.models import Honor
 from app.honors.queries import headline_figures
 from app.nominations.models import Nomination
 from app.nominations.workflow import NominationState as S
@@ -25,6 +24,7 @@ from app.programs.models import Cycle, Program
 from app.programs.services import DATE_FIELDS, LOCAL_TZ, refusals
 from app.programs.workflow import CyclePhase
 from app.promotions.models import Promotion
+from app.registry.models import Honor
 from tests.conftest import csrf_token, login
 
 SPEC_FIGURES = {

@@ -102,8 +102,8 @@ NOT_PHASED = {
     "promotions.external_honor": "external honors, no local cycle",
     "courtesy.ledger": "registry record: no card or aid once every honor is revoked",
     "honors_admin.manage_honoree": "the honor's own state (revoked, consent withdrawn)",
-    "honors_admin.correct_honoree": "a record's public fields (tests/honors/test_corrections.py)",
-    "honors_admin.merge": "two registry records of one person (tests/honors/test_merge.py)",
+    "registry.correct_honoree": "a record's public fields (tests/registry/test_corrections.py)",
+    "registry.merge": "two registry records of one person (tests/registry/test_merge.py)",
 }
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 

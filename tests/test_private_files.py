@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 from app import config as app_config
 from app import create_app
+from app.core import uploads
 from app.extensions import db
-from app.nominations import uploads
 from tests import factories
 
 

@@ -6,11 +6,11 @@ import sqlalchemy as sa
 
 from app import wiring
 from app.core import cache, public_data
-from app.honors import queries as honor_queries
 from app.honors import services as honors
-from app.honors.models import GroupMember, Honor, Honoree
 from app.programs import services as programs
 from app.programs.workflow import CyclePhase
+from app.registry import queries as registry_queries
+from app.registry.models import GroupMember, Honor, Honoree
 from app.roll import search
 
 
@@ -67,7 +67,7 @@ def test_public_data_watches_honors_members_and_public_registry_fields(app):
         GroupMember: frozenset(),
         Honoree: frozenset(wiring.HONOREE_PRIVATE_FIELDS),
     }
-    assert cache._next_release is honor_queries.next_release
+    assert cache._next_release is registry_queries.next_release
 
 
 def test_search_index_ddl_follows_the_registry_table(app):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.core.urls import public_url_for
-from app.honors.models import Honor, Honoree
+from app.registry.models import Honor, Honoree
 
 
 def honor_json(honor: Honor) -> dict:

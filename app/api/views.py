@@ -15,10 +15,11 @@ from app.core.site import site
 from app.core.urls import public_url, public_url_for
 from app.db_types import utcnow
 from app.extensions import db
-from app.honors.models import Honor, Honoree, HonoreeKind
-from app.honors.queries import headline_figures, public_honor_filter, public_honoree_or_abort
+from app.honors.queries import headline_figures, public_honoree_or_abort
 from app.programs.models import Program
 from app.programs.periods import period_label_zh
+from app.registry.models import Honor, Honoree, HonoreeKind
+from app.registry.queries import public_honor_filter
 from app.roll.queries import roll_page
 from app.roll.views import _int, filters_from
 

@@ -35,7 +35,6 @@ from app.committee.models import (
 from app.db_types import utcnow
 from app.exceptions import RefusedError, WindowClosedError
 from app.extensions import db
-from app.honors.models import HonoreeKind
 from app.nominations.models import Nomination
 from app.nominations.services import transition_nomination
 from app.nominations.workflow import Actor, NominationState
@@ -48,6 +47,7 @@ from app.programs.services import (
     when_label,
 )
 from app.programs.workflow import CyclePhase
+from app.registry.models import HonoreeKind
 
 # The roster is appointed before voting opens (and frozen then); ballots, conflicts,
 # runoffs and the chair's decision belong to the vote itself.

@@ -20,7 +20,7 @@ from app.courtesy.models import (
 )
 from app.exceptions import RefusedError
 from app.extensions import db
-from app.honors.models import Honor, HonorStatus
+from app.registry.models import Honor, HonorStatus
 
 
 class LedgerError(RefusedError):

@@ -27,7 +27,7 @@ from app.courtesy.models import (
 )
 from app.db_types import enum_values
 from app.extensions import db
-from app.honors.models import Honoree
+from app.registry.models import Honoree
 
 bp = Blueprint("courtesy", __name__)
 bp.before_request(require(can_use_staff_area))

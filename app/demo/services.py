@@ -31,15 +31,6 @@ from app.demo.workflow import (
     load_workflow_samples,
 )
 from app.extensions import db
-from app.honors.models import (
-    AwardKind,
-    Gender,
-    GroupMember,
-    Honor,
-    Honoree,
-    HonoreeKind,
-    HonorSource,
-)
 from app.honors.services import published_honor
 from app.orgs.models import Organisation, OrgKind
 from app.programs.catalogue import seed_catalogue
@@ -51,6 +42,15 @@ from app.programs.models import (
 )
 from app.programs.services import LOCAL_TZ, phase_dates
 from app.programs.workflow import CyclePhase
+from app.registry.models import (
+    AwardKind,
+    Gender,
+    GroupMember,
+    Honor,
+    Honoree,
+    HonoreeKind,
+    HonorSource,
+)
 
 # Keys of the dict load_demo() returns, in creation order.
 KINDS = (

@@ -29,10 +29,10 @@ from app.demo.services import (
     _year,
 )
 from app.extensions import db
-from app.honors.models import Honor, Honoree, HonorSource
 from app.honors.services import honor_row, published_honor
 from app.orgs.models import Organisation
 from app.programs.models import Cadence, Category, Cycle, CyclePhase, Program
+from app.registry.models import Honor, Honoree, HonorSource
 
 BATCH = 2_000
 YEARS = 10
@@ -113,7 +113,7 @@ def _placeholder_photos(upload_root: Path, count: int = 5) -> list[tuple[str, st
 
     from PIL import Image, ImageDraw
 
-    from app.nominations import uploads
+    from app.core import uploads
 
     photos = []
     for index in range(count):

@@ -19,10 +19,9 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from app.accounts.models import User
+from app.core import uploads
 from app.demo import data
 from app.extensions import db
-from app.honors.models import Gender, HonoreeKind
-from app.nominations import uploads
 from app.nominations.models import (
     Channel,
     ConsultationCheck,
@@ -42,6 +41,7 @@ from app.privacy.id_numbers import check_char
 from app.programs.models import Cycle, Program
 from app.programs.services import LOCAL_TZ
 from app.programs.workflow import CyclePhase
+from app.registry.models import Gender, HonoreeKind
 
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
 GIVEN = [
@@ -258,7 +258,7 @@ def _event_time(cycle: Cycle, step: S, submitted: datetime, now: datetime) -> da
 def _add_history_nominations(ctx: _Context, cycle: Cycle, communities) -> int:
     """The nominations a published list of the history came from, one per honor, linked
     to its honoree (they carry the committee's ballots; nothing new is published)."""
-    from app.honors.models import Honor
+    from app.registry.models import Honor
 
     honors = db.session.scalars(
         sa.select(Honor).where(Honor.cycle_id == cycle.id).order_by(Honor.id)
@@ -618,8 +618,8 @@ def load_ledger_samples(created: dict[str, int], *, now: datetime) -> None:
         HardshipLevel,
         Visit,
     )
-    from app.honors.models import Honor, Honoree
     from app.promotions.models import Promotion
+    from app.registry.models import Honor, Honoree
 
     if db.session.scalar(sa.select(Promotion.id).limit(1)) or db.session.scalar(
         sa.select(CourtesyCard.id).limit(1)

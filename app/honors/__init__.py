@@ -1,1 +1,1 @@
-"""The honoree registry (person or group, across all years) and the honors attached to it."""
+"""Honors: publication, revocation, consent withdrawal, certificates, public honor pages."""

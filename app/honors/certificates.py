@@ -20,8 +20,8 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from app.core.site import site
-from app.honors.models import AwardKind, Honor
 from app.programs.periods import period_label_zh
+from app.registry.models import AwardKind, Honor
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))

@@ -1,19 +1,19 @@
-"""Read-only selects over the registry used by public pages."""
+"""Read-only selects of the public honor pages: headline figures, latest releases, one honoree."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.core.cache import memoized
-from app.db_types import utcnow
 from app.extensions import db
-from app.honors.models import AwardKind, Honor, Honoree, HonoreeKind, HonorStatus
 from app.programs.models import Program
+from app.registry.models import AwardKind, Honor, Honoree, HonoreeKind
+from app.registry.queries import merged_into, public_honor_filter
 
 # The city reports its 中国好人榜 figures "since August 2018" (SPEC §1).
 CHINA_LIST_SINCE = date(2018, 8, 1)
@@ -23,21 +23,6 @@ HENAN_GOOD = "henan_good"
 CHINA_GOOD = "china_good"
 HENAN_MORAL_MODEL = "henan_moral_model"
 NATIONAL_MORAL_MODEL = "national_moral_model"
-
-
-def public_honor_filter() -> sa.ColumnElement[bool]:
-    """Honors the public may see: released, not revoked, honoree consent not withdrawn."""
-    return sa.and_(
-        Honor.status == HonorStatus.PUBLISHED,
-        Honor.published_at <= utcnow(),
-        Honoree.consent_withdrawn_at.is_(None),
-    )
-
-
-def publicly_listed() -> sa.ColumnElement[bool]:
-    """Registry records the public roll shows: at least one honor passing the rule above
-    (revoked, embargoed and consent-withdrawn records are not listed)."""
-    return sa.exists().where(Honor.honoree_id == Honoree.id, public_honor_filter())
 
 
 @dataclass(frozen=True)
@@ -122,8 +107,6 @@ def public_honoree_or_abort(
     slug of a merged record answers 301 to `redirect_endpoint` of the record kept."""
     from flask import abort, redirect, url_for
 
-    from app.honors import services
-
     record = db.session.scalar(
         sa.select(Honoree)
         .options(
@@ -139,36 +122,11 @@ def public_honoree_or_abort(
         if target is not None:
             abort(redirect(url_for(redirect_endpoint, slug=target.slug), code=301))
         abort(404)
-    if not services.is_public(record):
-        abort(410 if services.was_public(record) else 404)
-    now = utcnow()
+    if not record.is_public:
+        abort(410 if record.was_public else 404)
     honors = sorted(
-        (
-            h
-            for h in record.honors
-            if h.status is HonorStatus.PUBLISHED and h.published_at and h.published_at <= now
-        ),
+        (h for h in record.honors if h.is_released),
         key=lambda h: (h.period_start, h.id),
         reverse=True,
     )
     return record, honors
-
-
-def merged_into(slug: str) -> Honoree | None:
-    """The record an old slug points to since its record was merged into it (or None)."""
-    from app.honors.models import HonoreeSlugRedirect
-
-    return db.session.scalar(
-        sa.select(Honoree)
-        .join(HonoreeSlugRedirect, HonoreeSlugRedirect.honoree_id == Honoree.id)
-        .where(HonoreeSlugRedirect.slug == slug[:80])
-    )
-
-
-def next_release(now: datetime) -> datetime | None:
-    """When the next honor published ahead of time is released (None: none is waiting)."""
-    return db.session.scalar(
-        sa.select(sa.func.min(Honor.published_at)).where(
-            Honor.status == HonorStatus.PUBLISHED, Honor.published_at > now
-        )
-    )

@@ -1,4 +1,4 @@
-"""Registry use cases: publication of a cycle, revocation, consent withdrawal.
+"""Honors use cases: publication of a cycle, revocation, consent withdrawal.
 
 Publication is the only path from a nomination to an honor: the honoree's registry record
 is found (the record staff linked in vetting, or the one with the same ID number) or
@@ -17,15 +17,6 @@ from app.audit.services import record_event
 from app.db_types import utcnow
 from app.exceptions import RefusedError
 from app.extensions import db
-from app.honors.models import (
-    AwardKind,
-    GroupMember,
-    Honor,
-    Honoree,
-    HonoreeKind,
-    HonorSource,
-    HonorStatus,
-)
 from app.nominations.models import Nomination, PhotoKind
 from app.nominations.services import (
     registry_link_problem,
@@ -37,6 +28,15 @@ from app.programs.models import Cycle
 from app.programs.periods import period_label_zh
 from app.programs.services import period_containing, transition_cycle
 from app.programs.workflow import CyclePhase
+from app.registry.models import (
+    AwardKind,
+    GroupMember,
+    Honor,
+    Honoree,
+    HonoreeKind,
+    HonorSource,
+    HonorStatus,
+)
 
 
 class PublicationError(RefusedError):
@@ -268,36 +268,6 @@ def withdraw_consent(honoree: Honoree, *, reason: str, actor, now: datetime | No
         raise PublicationError(_l("Give the reason."), "reason")
     honoree.consent_withdrawn_at = now or utcnow()
     record_event("honoree.consent_withdrawn", actor=actor, obj=honoree, reason=reason.strip())
-
-
-def is_public(honoree: Honoree, now: datetime | None = None) -> bool:
-    """Shown to the public: consent not withdrawn and one released, unrevoked honor."""
-    now = now or utcnow()
-    return honoree.consent_withdrawn_at is None and any(
-        h.status is HonorStatus.PUBLISHED and h.published_at and h.published_at <= now
-        for h in honoree.honors
-    )
-
-
-def was_public(honoree: Honoree) -> bool:
-    """Had a released honor once: a page that is gone answers 410, not 404."""
-    return any(h.published_at is not None and h.published_at <= utcnow() for h in honoree.honors)
-
-
-def is_minor(honoree: Honoree, today: date | None = None) -> bool:
-    """Minors' public pages show no photo and no birth date (display rule for youth)."""
-    if honoree.birth_date is None:
-        return (
-            honoree.birth_year is not None
-            and (today or date.today()).year - honoree.birth_year < 18
-        )
-    today = today or date.today()
-    age = (
-        today.year
-        - honoree.birth_date.year
-        - ((today.month, today.day) < (honoree.birth_date.month, honoree.birth_date.day))
-    )
-    return age < 18
 
 
 def json_ld(honoree: Honoree, honors: list[Honor], url: str, image: str | None) -> dict:

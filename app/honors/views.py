@@ -1,6 +1,6 @@
 """Public: transparency page per published cycle, the honoree page (410 when taken down).
-Staff: publish a cycle (now or scheduled), revoke an honor, record a consent withdrawal,
-correct a record's public fields and merge two records (app/honors/corrections.py)."""
+Staff: publish a cycle (now or scheduled), revoke an honor, record a consent withdrawal
+(corrections and merges of a record are app/registry/views.py)."""
 
 from __future__ import annotations
 
@@ -26,31 +26,28 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
-from wtforms import SelectChoice
 
 from app.accounts.permissions import can_use_staff_area
 from app.committee import services as committee
 from app.committee.models import Runoff
 from app.core.cache import public_page
 from app.core.files import send_image
-from app.core.forms import EmptyForm, attach_error
+from app.core.forms import EmptyForm
 from app.core.guards import require
 from app.core.urls import public_url_for
-from app.db_types import like_pattern, utcnow
+from app.db_types import utcnow
 from app.extensions import db
-from app.honors import corrections, services
-from app.honors.forms import FIELD_LABELS, CorrectionForm, MergeForm
-from app.honors.models import Honor, Honoree, HonorStatus
-from app.honors.queries import merged_into, public_honor_filter, public_honoree_or_abort
-from app.nominations import uploads
+from app.honors import services
+from app.honors.queries import public_honoree_or_abort
 from app.nominations.models import Nomination
 from app.notice.models import Objection, ObjectionStatus
-from app.orgs import queries as org_queries
-from app.privacy import crypto
-from app.privacy.id_numbers import mask_id_number, mask_phone
 from app.programs.models import Cycle, Program
 from app.programs.rules import cycle_rules
 from app.programs.workflow import CyclePhase, TransitionError
+from app.registry import services as registry
+from app.registry.forms import FIELD_LABELS
+from app.registry.models import Honor, Honoree, HonorStatus
+from app.registry.queries import merged_into, public_honor_filter
 from app.review.services import counts as like_counts
 
 bp = Blueprint("honors", __name__)
@@ -136,7 +133,7 @@ def transparency(program_code: str, period: str):
 def honoree(slug: str):
     record, honors = public_honoree_or_abort(slug, redirect_endpoint="honors.honoree")
     url = public_url_for("honors.honoree", slug=record.slug)
-    minor = services.is_minor(record)
+    minor = record.is_minor
     image = (
         public_url_for("honors.photo", slug=record.slug)
         if record.photo_path and not minor
@@ -168,10 +165,10 @@ def photo(slug: str):
     if record is None:
         size = {"size": request.args["size"]} if "size" in request.args else {}
         _redirect_if_merged(slug, "honors.photo", **size)
-    if record is None or not record.photo_path or services.is_minor(record):
+    if record is None or not record.photo_path or record.is_minor:
         abort(404)
-    if not services.is_public(record):
-        abort(410 if services.was_public(record) else 404)
+    if not record.is_public:
+        abort(410 if record.was_public else 404)
     thumb = request.args.get("size") == "thumb" and record.photo_thumb_path
     path = Path(current_app.instance_path) / "uploads" / (thumb or record.photo_path)
     return send_image(path, max_age=3600)
@@ -238,135 +235,9 @@ def manage_honoree(honoree_id: int):
         "honors/manage.html",
         honoree=record,
         form=EmptyForm(),
-        corrections=corrections.correction_log(record),
+        corrections=registry.correction_log(record),
         field_labels=FIELD_LABELS,
     )
-
-
-def _upload_root() -> Path:
-    return Path(current_app.instance_path) / "uploads"
-
-
-def _read_photo(form: CorrectionForm) -> tuple[bool, bytes | None]:
-    """The new photo, verified (ok=False with the error next to the field when bad)."""
-    storage = form.photo.data
-    if not getattr(storage, "filename", None):
-        return True, None
-    from app.nominations.views import UPLOAD_ERRORS
-
-    try:
-        data = uploads.read_limited(storage.stream, current_app.config["UPLOAD_MAX_PHOTO_BYTES"])
-        uploads.open_image(data)
-    except uploads.UploadError as error:
-        form.photo.errors = [*form.photo.errors, str(UPLOAD_ERRORS[error.code])]
-        return False, None
-    return True, data
-
-
-@admin_bp.route("/honorees/<int:honoree_id>/correct", methods=["GET", "POST"])
-def correct_honoree(honoree_id: int):
-    """Correct a record's public fields; each change is logged with the reason."""
-    record = db.get_or_404(Honoree, honoree_id)
-    form = CorrectionForm() if request.method == "POST" else CorrectionForm(obj=record)
-    places = org_queries.organisation_choices(_("— none —"))
-    form.organisation_id.choices = places
-    form.district_id.choices = [places[0]] + [
-        SelectChoice(str(d.id), d.name) for d in org_queries.districts()
-    ]
-    if form.validate_on_submit():
-        ok, photo = _read_photo(form)
-        if ok:
-            fields = corrections.TEXT_FIELDS + corrections.PLACE_FIELDS
-            try:
-                done = corrections.correct_honoree(
-                    record,
-                    changes={name: getattr(form, name).data for name in fields},
-                    reason=form.reason.data,
-                    actor=current_user,
-                    photo=photo,
-                    upload_root=_upload_root(),
-                )
-            except corrections.CorrectionError as error:
-                db.session.rollback()
-                attach_error(form, error.field, error.message)
-            else:
-                db.session.commit()
-                flash(_("%(n)d fields corrected.", n=len(done)), "success")
-                return redirect(url_for("honors_admin.manage_honoree", honoree_id=record.id))
-    return render_template("honors/correct.html", honoree=record, form=form)
-
-
-def _masked(record: Honoree) -> dict[str, str]:
-    return {
-        "id_number": mask_id_number(crypto.decrypt(record.id_number_enc)),
-        "phone": mask_phone(crypto.decrypt(record.phone_enc)),
-    }
-
-
-def _find_record(term: str) -> Honoree | None:
-    """A record by its registry number (slug), or by id."""
-    term = term.strip()[:80]
-    if not term:
-        return None
-    record = db.session.scalar(sa.select(Honoree).where(Honoree.slug == term))
-    if record is None and term.isdecimal() and len(term) < 10:
-        record = db.session.get(Honoree, int(term))
-    return record
-
-
-@admin_bp.get("/honorees/<int:honoree_id>/merge")
-def merge_preview(honoree_id: int):
-    """Preview of merging another record (`?source=` slug) into this one."""
-    target = db.get_or_404(Honoree, honoree_id)
-    term = request.args.get("source", "")
-    source = _find_record(term)
-    plan = corrections.plan_merge(source, target) if source is not None else None
-    return render_template(
-        "honors/merge.html",
-        target=target,
-        source=source,
-        term=term.strip()[:80],
-        plan=plan,
-        masked={r.id: _masked(r) for r in (source, target) if r is not None},
-        form=MergeForm(source_id=source.id if source else ""),
-    )
-
-
-@admin_bp.post("/honorees/<int:honoree_id>/merge")
-def merge(honoree_id: int):
-    target = db.get_or_404(Honoree, honoree_id)
-    form = MergeForm()
-    raw = form.source_id.data or ""
-    if not form.validate_on_submit() or not (raw.isdecimal() and len(raw) < 10):
-        flash(_("Choose the record to merge first."), "error")
-        return redirect(url_for("honors_admin.merge_preview", honoree_id=target.id))
-    source = db.get_or_404(Honoree, int(raw))
-    slug = source.slug
-    try:
-        corrections.merge_honorees(source, target, actor=current_user)
-    except corrections.CorrectionError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return redirect(url_for("honors_admin.merge_preview", honoree_id=target.id, source=slug))
-    db.session.commit()
-    flash(_("Record %(slug)s merged into this one.", slug=slug), "success")
-    return redirect(url_for("honors_admin.manage_honoree", honoree_id=target.id))
-
-
-@admin_bp.get("/honorees/")
-def find_honorees():
-    """Staff lookup of registry records by name or number."""
-    term = (request.args.get("q") or "").strip()[:50]
-    rows = []
-    if term:
-        pattern = like_pattern(term)
-        rows = db.session.scalars(
-            sa.select(Honoree)
-            .where(sa.or_(Honoree.name.like(pattern, escape="\\"), Honoree.slug == term))
-            .order_by(Honoree.name)
-            .limit(100)
-        ).all()
-    return render_template("honors/find.html", rows=rows, term=term)
 
 
 def _certificate_response(honor: Honor):
@@ -390,17 +261,10 @@ def certificate(slug: str, honor_id: int):
         _redirect_if_merged(slug, "honors.certificate", honor_id=honor_id, only_to=honor.honoree_id)
     if honor is None or honor.honoree.slug != slug[:80]:
         abort(404)
-    now = utcnow()
-    released = (
-        honor.status is HonorStatus.PUBLISHED
-        and honor.published_at is not None
-        and honor.published_at <= now
-    )
-    if not (released and services.is_public(honor.honoree)):
+    released = honor.is_released
+    if not (released and honor.honoree.is_public):
         # Taken down (revoked, or consent withdrawn after release): 410; never shown: 404.
-        gone = honor.status is HonorStatus.REVOKED or (
-            released and honor.honoree.consent_withdrawn_at is not None
-        )
+        gone = honor.status is HonorStatus.REVOKED or (released and honor.honoree.consent_withdrawn)
         abort(410 if gone else 404)
     return _certificate_response(honor)
 

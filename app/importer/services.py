@@ -13,7 +13,13 @@ import sqlalchemy as sa
 from app.audit.services import record_event
 from app.db_types import utcnow
 from app.extensions import db
-from app.honors.models import (
+from app.honors.services import published_honor
+from app.importer import reading
+from app.importer.reading import ImportFileError
+from app.orgs.models import Organisation, OrgKind
+from app.programs.models import Cadence, Category, Level, Program
+from app.programs.services import period_containing
+from app.registry.models import (
     AwardKind,
     Gender,
     Honor,
@@ -21,12 +27,6 @@ from app.honors.models import (
     HonoreeKind,
     HonorSource,
 )
-from app.honors.services import published_honor
-from app.importer import reading
-from app.importer.reading import ImportFileError
-from app.orgs.models import Organisation, OrgKind
-from app.programs.models import Cadence, Category, Level, Program
-from app.programs.services import period_containing
 
 # Column headers as the city's sheets spell them (Chinese), with English aliases.
 COLUMNS = {

@@ -19,9 +19,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from app.core.forms import BaseForm, MultiCheckboxField, optional_int
-from app.honors.models import Gender, HonoreeKind
 from app.nominations.models import Channel, ConsultedBody, ConsultResult
 from app.nominations.services import STORY_MAX
+from app.registry.models import Gender, HonoreeKind
 
 CHANNEL_LABELS = {
     Channel.UNIT: _l("Work unit"),

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import User
 from app.db_types import UTCDateTime, created_at, enum_type, intpk, utcnow
 from app.extensions import db
-from app.honors.models import Gender, Honoree, HonoreeKind
 from app.nominations.workflow import NominationState
 from app.orgs.models import Organisation
 from app.programs.models import Category, Cycle
+from app.registry.models import Honoree, HonoreeKind, PersonFields
 
 
 class Channel(enum.StrEnum):
@@ -46,7 +46,7 @@ class ConsultResult(enum.StrEnum):
     OBJECTION = "objection"
 
 
-class Nomination(db.Model):
+class Nomination(PersonFields, db.Model):
     __tablename__ = "nominations"
 
     id: Mapped[intpk]
@@ -61,7 +61,6 @@ class Nomination(db.Model):
     state: Mapped[NominationState] = mapped_column(
         enum_type(NominationState, "state"), default=NominationState.DRAFT, index=True
     )
-    kind: Mapped[HonoreeKind] = mapped_column(enum_type(HonoreeKind, "kind"))
     # The registry record this candidate is: set only by an ID-number match or a staff
     # decision in vetting, never by the nominator (see services.link_registry_record).
     honoree_id: Mapped[int | None] = mapped_column(
@@ -72,28 +71,14 @@ class Nomination(db.Model):
         sa.ForeignKey("honorees.id", ondelete="SET NULL")
     )
 
-    # The candidate as the nominator describes them (copied into the registry on publication).
+    # The candidate as the nominator describes them (copied into the registry on publication);
+    # kind, gender, birth date, unit, district and the encrypted contacts are PersonFields.
     name: Mapped[str] = mapped_column(sa.String(100), default="")
-    gender: Mapped[Gender | None] = mapped_column(enum_type(Gender, "gender"))
-    birth_date: Mapped[date | None]
-    ethnicity: Mapped[str | None] = mapped_column(sa.String(20))
-    political_status: Mapped[str | None] = mapped_column(sa.String(20))
-    education: Mapped[str | None] = mapped_column(sa.String(20))
-    unit: Mapped[str | None] = mapped_column(sa.String(100))
-    post: Mapped[str | None] = mapped_column(sa.String(60))
     school: Mapped[str | None] = mapped_column(sa.String(100))
     grade: Mapped[str | None] = mapped_column(sa.String(20))
     location_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organisations.id", ondelete="RESTRICT")
     )
-    district_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
-    )
-    # Sensitive (SPEC §11): encrypted; the ID number is found again through its keyed hash.
-    address_enc: Mapped[str | None] = mapped_column(sa.Text)
-    phone_enc: Mapped[str | None] = mapped_column(sa.Text)
-    id_number_enc: Mapped[str | None] = mapped_column(sa.Text)
-    id_number_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True)
 
     recommender_name: Mapped[str | None] = mapped_column(sa.String(60))
     recommender_phone_enc: Mapped[str | None] = mapped_column(sa.Text)
@@ -120,7 +105,7 @@ class Nomination(db.Model):
     category: Mapped[Category] = relationship()
     organisation: Mapped[Organisation] = relationship(foreign_keys=[organisation_id])
     location: Mapped[Organisation | None] = relationship(foreign_keys=[location_id])
-    district: Mapped[Organisation | None] = relationship(foreign_keys=[district_id])
+    district: Mapped[Organisation | None] = relationship(foreign_keys="Nomination.district_id")
     honoree: Mapped[Honoree | None] = relationship(foreign_keys=[honoree_id])
     suggested_honoree: Mapped[Honoree | None] = relationship(foreign_keys=[suggested_honoree_id])
     members: Mapped[list[NominationMember]] = relationship(

@@ -9,12 +9,11 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.db_types import like_pattern
 from app.extensions import db
-from app.honors.models import Honor, Honoree, HonoreeKind
-from app.honors.queries import publicly_listed
 from app.nominations.models import Channel, Nomination
 from app.nominations.workflow import NominationState
 from app.orgs.models import Organisation, OrgKind
 from app.programs.models import Cycle
+from app.registry.models import Honor, Honoree, HonoreeKind
 
 
 def for_organisation(organisation_id: int) -> list[Nomination]:
@@ -110,7 +109,7 @@ def search_registry(term: str, limit: int = 20) -> list[Honoree]:
         .options(joinedload(Honoree.district))
         .where(
             sa.or_(Honoree.name.like(pattern, escape="\\"), Honoree.slug == term),
-            publicly_listed(),
+            Honoree.is_public,
         )
         .order_by(Honoree.name, Honoree.id)
         .limit(limit)

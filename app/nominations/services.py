@@ -13,12 +13,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record_event
+from app.core import uploads
 from app.db_types import utcnow
 from app.exceptions import RefusedError, WindowClosedError
 from app.extensions import db
-from app.honors.models import Gender, Honor, Honoree, HonoreeKind, HonorStatus
-from app.honors.queries import publicly_listed
-from app.nominations import uploads
 from app.nominations.models import (
     Channel,
     ConsultationCheck,
@@ -51,10 +49,19 @@ from app.programs.models import Cadence, Category, Cycle, NomineeKind, Program, 
 from app.programs.periods import period_label
 from app.programs.services import require_phase, when_label
 from app.programs.workflow import CyclePhase
+from app.registry.models import (
+    ADULT_AGE,
+    STORY_MAX,
+    Gender,
+    Honor,
+    Honoree,
+    HonoreeKind,
+    HonorStatus,
+    age_on,
+)
 
 MAX_LIFE_PHOTOS = 5
 MAX_ATTACHMENTS = 20
-STORY_MAX = 5000
 
 
 class NominationError(RefusedError):
@@ -260,7 +267,7 @@ def _suggested_record(nomination: Nomination, data: CandidateData) -> Honoree | 
     current = nomination.suggested_honoree
     if current is not None and current.slug == slug:
         return current  # an earlier hint stays, even if its record has left the roll since
-    honoree = db.session.scalar(sa.select(Honoree).where(Honoree.slug == slug, publicly_listed()))
+    honoree = db.session.scalar(sa.select(Honoree).where(Honoree.slug == slug, Honoree.is_public))
     if honoree is None:
         raise NominationError(
             _l("No record on the public honor roll has this number."), "suggested_slug"
@@ -353,13 +360,9 @@ ID_ERRORS = {
 }
 
 
-def age_on(birth: date, day: date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
 def is_minor(nomination: Nomination) -> bool:
     birth = nomination.birth_date
-    return bool(birth) and age_on(birth, nomination.cycle.reference_date) < 18
+    return bool(birth) and age_on(birth, nomination.cycle.reference_date) < ADULT_AGE
 
 
 def needs_guardian_consent(nomination: Nomination) -> bool:

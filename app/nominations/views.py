@@ -17,18 +17,18 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from app.core import uploads
 from app.core.files import send_image
 from app.core.forms import attach_error
 from app.core.guards import require
 from app.core.markdown import render_markdown
+from app.core.uploads import UPLOAD_ERRORS
 from app.extensions import db, limiter
-from app.honors.models import Gender, HonoreeKind
-from app.nominations import display, queries, services, uploads
+from app.nominations import display, queries, services
 from app.nominations.forms import NominationForm, PreviewForm, ReasonForm
 from app.nominations.models import Channel, Nomination, PhotoKind
 from app.nominations.permissions import (
@@ -39,21 +39,11 @@ from app.nominations.permissions import (
 )
 from app.nominations.workflow import Actor, NominationState
 from app.programs.models import Cycle
+from app.registry.models import Gender, HonoreeKind
 
 bp = Blueprint("nominations", __name__)
 bp.before_request(require(can_use_workspace))
 bp.app_context_processor(display.template_globals)
-
-UPLOAD_ERRORS = {
-    "too_large": _l("The file is too large."),
-    "not_image": _l("Not a JPEG, PNG or WebP image (judged by its content)."),
-    "not_allowed": _l("Only PDF files or images are accepted."),
-    "empty": _l("The file is empty."),
-    "too_many_pixels": _l(
-        "The images sent at once are too large together (at most 80 megapixels per save): "
-        "send fewer or smaller images, then save again."
-    ),
-}
 
 
 def upload_root() -> Path:

@@ -13,10 +13,10 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.accounts.models import Role, User, UserRole
 from app.audit.services import record_event
 from app.committee import services as committee
+from app.core import uploads
 from app.db_types import utcnow
 from app.exceptions import RefusedError, WindowClosedError
 from app.extensions import db
-from app.nominations import uploads
 from app.nominations.models import Nomination
 from app.nominations.services import transition_nomination
 from app.nominations.workflow import Actor, NominationState

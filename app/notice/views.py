@@ -24,10 +24,10 @@ from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringF
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.accounts.permissions import can_use_staff_area
+from app.core import uploads
 from app.core.forms import BaseForm, attach_error
 from app.core.guards import require
 from app.extensions import db, limiter
-from app.nominations import uploads
 from app.nominations.models import Nomination
 from app.notice import services
 from app.notice.models import Objection, ObjectionStatus

@@ -23,13 +23,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.permissions import can_use_staff_area
+from app.core import uploads
 from app.core.forms import EmptyForm, attach_error
 from app.core.guards import require
 from app.core.private import make_private_dir, write_private
 from app.extensions import db
 from app.importer.reading import ImportFileError
 from app.importer.views import FILE_ERRORS
-from app.nominations import uploads
 from app.orgs import imports, queries, services
 from app.orgs.forms import (
     ImportConfirmForm,

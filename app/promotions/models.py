@@ -10,8 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db_types import UTCDateTime, created_at, enum_type, intpk
 from app.extensions import db
-from app.honors.models import Honoree
 from app.programs.models import Category, Program
+from app.registry.models import Honoree
 
 
 class PromotionStatus(enum.StrEnum):

@@ -12,10 +12,10 @@ from app.audit.services import record_event
 from app.db_types import utcnow
 from app.exceptions import RefusedError
 from app.extensions import db
-from app.honors.models import AwardKind, Honor, Honoree, HonorSource, HonorStatus
 from app.honors.services import published_honor
 from app.programs.models import Program
 from app.promotions.models import Promotion, PromotionStatus
+from app.registry.models import AwardKind, Honor, Honoree, HonorSource, HonorStatus
 
 
 class PromotionError(RefusedError):

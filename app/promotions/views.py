@@ -16,11 +16,11 @@ from app.accounts.permissions import can_use_staff_area
 from app.core.forms import BaseForm, attach_error, optional_int
 from app.core.guards import require
 from app.extensions import db
-from app.honors.models import AwardKind, Honoree
 from app.honors.queries import headline_figures
 from app.programs.models import Category, Program
 from app.promotions import services
 from app.promotions.models import Promotion, PromotionStatus
+from app.registry.models import AwardKind, Honoree
 
 bp = Blueprint("promotions", __name__)
 bp.before_request(require(can_use_staff_area))

@@ -10,7 +10,6 @@ from app.audit.services import record_event
 from app.db_types import utcnow
 from app.exceptions import RefusedError
 from app.extensions import db
-from app.honors.models import HonoreeKind
 from app.nominations import services as nomination_services
 from app.nominations.models import Channel, PublicRecommendation, RecommendationStatus
 from app.notifications.services import (
@@ -22,6 +21,7 @@ from app.notifications.services import (
 from app.orgs.models import Organisation
 from app.privacy import crypto
 from app.programs.models import Category, Cycle
+from app.registry.models import HonoreeKind
 
 
 class RecommendationError(RefusedError):

@@ -13,7 +13,6 @@ from app.accounts.permissions import can_use_staff_area
 from app.core.forms import attach_error
 from app.core.guards import require
 from app.extensions import db, limiter
-from app.honors.models import HonoreeKind
 from app.nominations import services as nomination_services
 from app.nominations.models import Channel, PublicRecommendation, RecommendationStatus
 from app.orgs import queries as org_queries
@@ -22,6 +21,7 @@ from app.programs.models import Category, Cycle
 from app.programs.periods import period_label
 from app.recommendations import services
 from app.recommendations.forms import AcceptForm, RecommendForm, RejectForm
+from app.registry.models import HonoreeKind
 
 public_bp = Blueprint("recommend", __name__)
 bp = Blueprint("recommendations", __name__)

@@ -19,12 +19,12 @@ from app.db_types import utcnow
 from app.exceptions import WindowClosedError
 from app.extensions import db
 from app.nominations.models import Nomination
-from app.nominations.services import age_on
 from app.nominations.workflow import NominationState
 from app.privacy import crypto
 from app.programs.models import Cycle
 from app.programs.services import when_label
 from app.programs.workflow import CyclePhase
+from app.registry.models import ADULT_AGE, age_on
 from app.review.models import Like, LikeBudget
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
@@ -98,7 +98,7 @@ def eligible(nomination: Nomination, cycle: Cycle) -> bool:
         return False
     if cycle.program.minors_in_public_review or nomination.birth_date is None:
         return True
-    return age_on(nomination.birth_date, cycle.reference_date) >= 18
+    return age_on(nomination.birth_date, cycle.reference_date) >= ADULT_AGE
 
 
 def review_cycles() -> list[Cycle]:

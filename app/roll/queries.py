@@ -13,9 +13,9 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from app.core.cache import memoized
 from app.extensions import db
-from app.honors.models import Honor, Honoree, HonoreeKind
-from app.honors.queries import public_honor_filter
 from app.programs.models import Category, Level, Program
+from app.registry.models import Honor, Honoree, HonoreeKind
+from app.registry.queries import public_honor_filter
 from app.roll.search import matching_honorees
 
 PER_PAGE = 20

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.db_types import like_pattern
-from app.honors.models import Honoree
+from app.registry.models import Honoree
 
 FTS_TABLE = "honoree_fts"
 SEARCH_COLUMNS = ("name", "unit", "headline", "summary", "story_md")

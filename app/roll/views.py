@@ -8,9 +8,9 @@ from flask import Blueprint, Response, render_template, request
 from app.core.cache import public_page
 from app.db_types import enum_values
 from app.extensions import db
-from app.honors.models import HonoreeKind
 from app.orgs import queries as org_queries
 from app.programs.models import Category, Level, Program
+from app.registry.models import HonoreeKind
 from app.roll.exports import roll_csv, roll_records
 from app.roll.queries import MAX_TERM, RollFilters, highlight, plain, roll_page
 

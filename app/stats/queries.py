@@ -10,10 +10,11 @@ import sqlalchemy as sa
 
 from app.db_types import utcnow
 from app.extensions import db
-from app.honors.models import Gender, Honor, Honoree, HonoreeKind
-from app.honors.queries import CHINA_GOOD, CHINA_LIST_SINCE, public_honor_filter
+from app.honors.queries import CHINA_GOOD, CHINA_LIST_SINCE
 from app.orgs.models import Organisation
 from app.programs.models import Category, Level, Program
+from app.registry.models import Gender, Honor, Honoree, HonoreeKind
+from app.registry.queries import public_honor_filter
 
 
 @dataclass(frozen=True)

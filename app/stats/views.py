@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 
 from app.core.cache import memoized, public_page
 from app.core.spreadsheets import csv_text
-from app.honors.models import Gender, HonoreeKind
 from app.honors.queries import headline_figures
 from app.programs.labels import LEVEL_LABELS
+from app.registry.models import Gender, HonoreeKind
 from app.stats import queries
 
 bp = Blueprint("stats", __name__)

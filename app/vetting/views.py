@@ -15,7 +15,6 @@ from app.core.guards import require
 from app.core.urls import local_target
 from app.db_types import enum_values
 from app.extensions import db
-from app.honors.models import Honoree
 from app.nominations import queries, services
 from app.nominations.forms import (
     BODY_LABELS,
@@ -31,6 +30,7 @@ from app.nominations.workflow import NominationState
 from app.orgs import queries as org_queries
 from app.programs.models import Category, Cycle, Program
 from app.programs.periods import period_label
+from app.registry.models import Honoree
 from app.vetting import exports
 from app.vetting.forms import QueueFilterForm
 

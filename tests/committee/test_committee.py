@@ -372,7 +372,7 @@ def test_thirty_members_at_once_all_counted(app):
 
 
 def test_collective_award_has_its_own_ballot_limit(app):
-    from app.honors.models import HonoreeKind
+    from app.registry.models import HonoreeKind
 
     with app.app_context():
         setup = build(members=3, candidates=2, quota=2, group_quota=1)

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from app.core.public_data import PublicDataVersion
 from app.db_types import utcnow
 from app.extensions import db
-from app.honors.models import GroupMember, Honor, HonoreeKind, HonorSource
 from app.honors.services import honor_row, published_honor
+from app.registry.models import GroupMember, Honor, HonoreeKind, HonorSource
 from tests import factories
 
 

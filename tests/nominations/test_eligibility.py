@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 
 from app.extensions import db
-from app.honors.models import HonoreeKind
 from app.nominations import services
 from app.nominations.workflow import NominationState
 from app.programs.models import NomineeKind
+from app.registry.models import HonoreeKind
 from tests import factories
 
 

@@ -14,7 +14,6 @@ from app.committee import services as committee
 from app.db_types import utcnow
 from app.extensions import db
 from app.honors import services as honors
-from app.honors.models import Honor, Honoree, HonorStatus
 from app.nominations import services
 from app.nominations.models import Nomination
 from app.nominations.workflow import NominationState
@@ -23,6 +22,7 @@ from app.privacy import crypto
 from app.programs import services as cycle_services
 from app.programs.models import Cycle
 from app.programs.workflow import CyclePhase
+from app.registry.models import Honor, Honoree, HonorStatus
 from tests import factories
 from tests.committee.conftest import build
 from tests.conftest import csrf_token

@@ -11,13 +11,13 @@ import sqlalchemy as sa
 from app.committee import services as committee
 from app.db_types import utcnow
 from app.extensions import cache, db
-from app.honors.models import Honor, Honoree, HonorStatus
 from app.nominations.models import Nomination
 from app.nominations.workflow import NominationState
 from app.notice.models import Objection, ObjectionStatus
 from app.programs import services as cycle_services
 from app.programs.models import Cycle
 from app.programs.workflow import CyclePhase
+from app.registry.models import Honor, Honoree, HonorStatus
 from tests.committee.conftest import build
 from tests.conftest import csrf_token, login
 

@@ -8,12 +8,12 @@ import sqlalchemy as sa
 from app.accounts.models import Role
 from app.db_types import utcnow
 from app.extensions import db
-from app.honors.models import HonoreeKind
 from app.nominations import services as nominations
 from app.nominations.models import Channel, Nomination
 from app.nominations.workflow import Actor, NominationState
 from app.notifications.models import Notification, OutgoingMail
 from app.recommendations import services as recommendations
+from app.registry.models import HonoreeKind
 from tests import factories
 from tests.notifications.test_mail import kept
 

@@ -16,13 +16,13 @@ from app.committee import services as committee
 from app.db_types import utcnow
 from app.exceptions import WindowClosedError
 from app.extensions import db
-from app.honors.models import HonoreeKind
 from app.nominations import services as nomination_services
 from app.nominations.models import Channel, Nomination
 from app.nominations.workflow import NominationState
 from app.programs import services
 from app.programs.models import Cycle, CycleDateChange, Program, ProgramCategory
 from app.programs.workflow import CyclePhase
+from app.registry.models import HonoreeKind
 from app.review import services as review_services
 from app.review.models import Like
 from tests import factories

@@ -9,10 +9,10 @@ from app.accounts import passwords
 from app.accounts.models import Role, User
 from app.audit.models import AuditEvent
 from app.extensions import db
-from app.honors.models import Honor, Honoree
 from app.nominations.models import Nomination
 from app.orgs.models import Organisation
 from app.programs.models import BallotRule, Cadence, Category, Cycle, Level, Program
+from app.registry.models import Honor, Honoree
 from tests import factories
 from tests.conftest import login
 

@@ -15,7 +15,6 @@ from app.audit.models import AuditEvent
 from app.committee import services as committee
 from app.db_types import utcnow
 from app.extensions import db
-from app.honors.models import Honor
 from app.nominations import services as nominations
 from app.nominations.models import Nomination
 from app.nominations.workflow import NominationState
@@ -23,6 +22,7 @@ from app.notifications.models import Notification
 from app.programs import services
 from app.programs.models import Cadence, Cycle
 from app.programs.workflow import CyclePhase
+from app.registry.models import Honor
 from tests import factories
 
 HOUR = timedelta(hours=1)

@@ -11,7 +11,7 @@ from app.accounts.models import Role
 from app.db_types import utcnow
 from app.extensions import db
 from app.honors import services
-from app.honors.models import HonorStatus
+from app.registry.models import HonorStatus
 from tests import factories
 
 

@@ -10,9 +10,9 @@ from openpyxl import Workbook
 
 from app.accounts.models import Role
 from app.extensions import db
-from app.honors.models import Honor, Honoree
 from app.importer.services import COLUMNS
 from app.orgs.models import OrgKind
+from app.registry.models import Honor, Honoree
 from tests import factories
 from tests.conftest import csrf_token
 

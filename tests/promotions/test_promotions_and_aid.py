@@ -12,10 +12,10 @@ from app.accounts.models import Role
 from app.courtesy.models import AidGrant, BenefitStatus, CourtesyCard
 from app.extensions import db
 from app.honors import services as honor_services
-from app.honors.models import AwardKind, Honor, HonorSource
 from app.honors.queries import headline_figures
 from app.programs.models import Level
 from app.promotions.models import Promotion, PromotionStatus
+from app.registry.models import AwardKind, Honor, HonorSource
 from tests import factories
 from tests.conftest import csrf_token
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.honors.models import Honoree
 from app.nominations.models import Nomination, PublicRecommendation
 from app.notice.models import Objection
 from app.privacy import crypto
+from app.registry.models import Honoree
 
 
 def test_no_stored_secret_on_any_demo_honoree_page(app, client, runner):

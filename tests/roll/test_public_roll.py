@@ -14,10 +14,10 @@ from referencing.jsonschema import DRAFT202012
 
 from app.extensions import db
 from app.honors import services as honor_services
-from app.honors.models import Honor, Honoree, HonoreeKind
 from app.orgs.models import OrgKind
 from app.privacy import crypto
 from app.programs.models import Level
+from app.registry.models import Honor, Honoree, HonoreeKind
 from tests import factories
 from tests.test_demo import SPEC_FIGURES
 

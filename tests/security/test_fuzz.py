@@ -55,7 +55,7 @@ EXCLUDED = {
 # POST routes whose form is on a page reached with a query string: role, URL template
 # filled from the world's samples.
 QUERY_PAGES = {
-    "honors_admin.merge": ("staff", "/staff/honorees/{target}/merge?source={source}"),
+    "registry.merge": ("staff", "/staff/honorees/{target}/merge?source={source}"),
 }
 # POST routes called by the pages' scripts rather than by a <form>: role, URL, fields.
 SCRIPT_FORMS = {

@@ -25,11 +25,11 @@ from flask.testing import FlaskClient
 from app.accounts.models import Role
 from app.db_types import utcnow
 from app.extensions import db
-from app.honors.models import Honoree
 from app.nominations.models import Nomination, PublicRecommendation
 from app.notice.models import Objection
 from app.programs.models import Cycle
 from app.programs.workflow import CyclePhase
+from app.registry.models import Honoree
 from tests import factories, figures
 from tests.conftest import csrf_token, login
 from tests.nominations.test_nominator_flow import _post, form_data

@@ -17,10 +17,10 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import stream_encode_multipart
 
 from app.accounts.models import Role
+from app.core import uploads
 from app.extensions import db
 from app.importer import reading
 from app.importer.services import COLUMNS, ImportFileError, read_rows
-from app.nominations import uploads
 from app.nominations.models import Nomination, NominationAttachment, NominationPhoto
 from tests import factories
 from tests.conftest import csrf_token

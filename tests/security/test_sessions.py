@@ -23,9 +23,9 @@ from sqlalchemy.exc import OperationalError
 
 from app.accounts.models import Role, User
 from app.core.frame import CONTENT_SECURITY_POLICY, SECURITY_HEADERS
+from app.core.uploads import store_photo
 from app.extensions import db
-from app.honors.models import Honoree
-from app.nominations.uploads import store_photo
+from app.registry.models import Honoree
 from tests import factories
 from tests.conftest import CSRF_RE, csrf_token, login, make_test_app
 from tests.security.world import AREA_ROLES, area_of, get_rules, load_world, urls_for

@@ -25,7 +25,6 @@ from app.committee import services as committee
 from app.demo.data import DEMO_PASSWORD
 from app.demo.services import load_demo
 from app.extensions import cache, db
-from app.honors.models import Honor, Honoree, HonorStatus
 from app.nominations.models import (
     Nomination,
     NominationAttachment,
@@ -38,6 +37,7 @@ from app.orgs.models import OrgKind
 from app.programs.models import Cycle
 from app.programs.workflow import CyclePhase
 from app.promotions.models import Promotion
+from app.registry.models import Honor, Honoree, HonorStatus
 from tests import factories
 from tests.committee.conftest import build
 from tests.conftest import login

@@ -24,6 +24,7 @@ from app.api.views import FEED_SIZE
 from app.audit.services import record_event
 from app.committee.models import Ballot, CommitteeMember, Conflict, ConflictStatus, Runoff
 from app.core.public_data import bump as bump_public_version
+from app.core.uploads import StoredImage, store_photo
 from app.courtesy.models import (
     AidGrant,
     AidType,
@@ -35,7 +36,6 @@ from app.courtesy.models import (
 )
 from app.db_types import utcnow
 from app.extensions import db
-from app.honors.models import Gender, GroupMember, HonoreeKind, HonorSource, HonorStatus
 from app.nominations import services as nomination_services
 from app.nominations.display import mask_address
 from app.nominations.models import (
@@ -52,7 +52,6 @@ from app.nominations.models import (
     PublicRecommendation,
     RecommendationStatus,
 )
-from app.nominations.uploads import StoredImage, store_photo
 from app.nominations.workflow import Actor, NominationState
 from app.notice.models import Objection, ObjectionStatus
 from app.orgs.models import Organisation, OrgKind
@@ -61,6 +60,7 @@ from app.privacy.id_numbers import mask_phone
 from app.programs.models import BallotRule, Category, Cycle, Level, Program, ProgramCategory
 from app.programs.workflow import CyclePhase
 from app.promotions.models import Promotion
+from app.registry.models import Gender, GroupMember, HonoreeKind, HonorSource, HonorStatus
 from app.roll.queries import PER_PAGE as ROLL_PER_PAGE
 from tests import factories
 

@@ -12,12 +12,12 @@ from app.audit.services import record_event
 from app.committee import services as committee
 from app.db_types import utcnow
 from app.extensions import db
-from app.honors.models import HonoreeKind
 from app.nominations.models import Channel, PublicRecommendation
 from app.nominations.workflow import NominationState
 from app.notice.models import Objection
 from app.programs.models import Cycle
 from app.programs.workflow import CyclePhase
+from app.registry.models import HonoreeKind
 from app.staff import queries
 from tests import factories
 from tests.committee.conftest import build

@@ -8,7 +8,7 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.core.forms import BaseForm, optional_int
-from app.nominations.services import STORY_MAX
+from app.registry.models import STORY_MAX
 
 
 class CorrectionForm(BaseForm):

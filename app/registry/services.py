@@ -1,7 +1,8 @@
-"""Registry corrections: staff correct a record's public fields (each change logged with
-its reason) and merge two records of one person (the old slug then answers 301).
+"""Registry use cases: corrections of a record's public fields and merges.
 
-Both change what the public sees, so both bump the public data version: cached roll pages,
+Staff correct a record's public fields (each change logged with its reason) and merge two
+records of one person (the old slug then answers 301). Both change what the public sees;
+the session bumps the public data version (app/core/public_data.py), so cached roll pages,
 the API and the honoree page show the new values at once.
 """
 
@@ -15,10 +16,13 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record_event
+from app.core import uploads
 from app.db_types import utcnow
 from app.exceptions import RefusedError
 from app.extensions import db
-from app.honors.models import (
+from app.orgs.models import Organisation
+from app.programs.periods import period_label
+from app.registry.models import (
     GroupMember,
     Honor,
     Honoree,
@@ -26,9 +30,6 @@ from app.honors.models import (
     HonoreeKind,
     HonoreeSlugRedirect,
 )
-from app.nominations import uploads
-from app.orgs.models import Organisation
-from app.programs.periods import period_label
 
 # The public fields staff may correct (SPEC §11 "public" class), in form order.
 TEXT_FIELDS = ("name", "headline", "summary", "story_md", "unit", "post", "photo_alt")

@@ -11,8 +11,8 @@ from app.audit.models import AuditEvent
 from app.core.public_data import PublicDataVersion
 from app.courtesy.models import CourtesyCard
 from app.extensions import db
-from app.honors.models import Honor, Honoree, HonoreeSlugRedirect
 from app.privacy import crypto
+from app.registry.models import Honor, Honoree, HonoreeSlugRedirect
 from tests import factories
 from tests.conftest import csrf_token
 

@@ -8,6 +8,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from app.core.private import make_private_dir, write_private
@@ -21,6 +22,18 @@ THUMB_SIZE = 480
 # (each image is decoded to be checked, then again to be stored: about 1 s per 40 MP).
 MAX_ATTACHMENTS_PER_REQUEST = 10
 MAX_PIXELS_PER_REQUEST = 80_000_000
+# What a refused upload tells the person who sent it, by UploadError.code.
+UPLOAD_ERRORS = {
+    "too_large": _l("The file is too large."),
+    "not_image": _l("Not a JPEG, PNG or WebP image (judged by its content)."),
+    "not_allowed": _l("Only PDF files or images are accepted."),
+    "empty": _l("The file is empty."),
+    "too_many_pixels": _l(
+        "The images sent at once are too large together (at most 80 megapixels per save): "
+        "send fewer or smaller images, then save again."
+    ),
+}
+
 # What Pillow raises on a file that is not a sound image (bombs included).
 DECODE_ERRORS = (
     UnidentifiedImageError,

@@ -11,7 +11,7 @@ from app.accounts.models import Role
 from app.audit.models import AuditEvent
 from app.core.public_data import PublicDataVersion
 from app.extensions import db
-from app.honors.models import Honoree, HonoreeCorrection
+from app.registry.models import Honoree, HonoreeCorrection
 from tests import factories
 from tests.conftest import csrf_token
 

@@ -1,0 +1,1 @@
+"""The registry: every honoree (person or group) over the years and the honors it holds."""
