@@ -19,7 +19,7 @@ help:
 	@echo "make run    - install, migrate, load the demo data and serve at http://$(HOST):$(PORT)"
 	@echo "make test   - install and run the whole test suite (SQLite)"
 	@echo "make dev    - the same data, Flask's debug server with reload"
-	@echo "make lint   - ruff and bandit"
+	@echo "make lint   - ruff, bandit and the import layers (import-linter)"
 	@echo "make bench  - benchmark (synthetic 100k registry, wrk); results in bench/README.md"
 	@echo "make report - the figures of the last test, CI and bench runs in one table"
 	@echo "make messages - extract strings and update the message catalogs"
@@ -75,6 +75,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit -q -c pyproject.toml -r app
+	$(BIN)/lint-imports --no-cache
 
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .

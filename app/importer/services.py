@@ -11,11 +11,11 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.audit.services import record_event
+from app.core import sheet_reading as reading
+from app.core.sheet_reading import ImportFileError
 from app.db_types import utcnow
 from app.extensions import db
 from app.honors.services import published_honor
-from app.importer import reading
-from app.importer.reading import ImportFileError
 from app.orgs.models import Organisation, OrgKind
 from app.programs.models import Cadence, Category, Level, Program
 from app.programs.services import period_containing

@@ -19,24 +19,12 @@ from app.accounts.permissions import can_use_staff_area
 from app.core import uploads
 from app.core.forms import EmptyForm
 from app.core.guards import require
+from app.core.sheet_reading import FILE_ERRORS
 from app.extensions import db
 from app.importer import services
 
 bp = Blueprint("importer", __name__)
 bp.before_request(require(can_use_staff_area))
-
-FILE_ERRORS = {
-    "type": _l("Upload an .xlsx or .csv file."),
-    "xlsx": _l("The Excel file cannot be read."),
-    "encoding": _l("The CSV file must be UTF-8 or GB18030."),
-    "empty": _l("The file is empty."),
-    "too_many": _l("Too many rows (at most 50,000 per file)."),
-    "too_wide": _l("Too many columns (at most 100 per sheet, 10,000 commas per CSV row)."),
-    "too_big": _l(
-        "The Excel file unpacks to too much data (at most 100 MB, 16 MB of text). "
-        "Split it into smaller files."
-    ),
-}
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -17,10 +17,10 @@ from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import Role, User
 from app.accounts.services import USERNAME_RE, normalize_username
+from app.core import sheet_reading as reading
+from app.core.sheet_reading import LINE_BREAKING_CHARS
 from app.core.spreadsheets import XlsxBook
 from app.extensions import db
-from app.importer import reading
-from app.importer.reading import LINE_BREAKING_CHARS
 from app.orgs.labels import KIND_WORDS
 from app.orgs.models import ALLOWED_PARENTS, Organisation, OrgKind
 from app.orgs.services import CODE_RE, normalize_code

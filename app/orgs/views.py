@@ -27,9 +27,8 @@ from app.core import uploads
 from app.core.forms import EmptyForm, attach_error
 from app.core.guards import require
 from app.core.private import make_private_dir, write_private
+from app.core.sheet_reading import FILE_ERRORS, ImportFileError
 from app.extensions import db
-from app.importer.reading import ImportFileError
-from app.importer.views import FILE_ERRORS
 from app.orgs import imports, queries, services
 from app.orgs.forms import (
     ImportConfirmForm,

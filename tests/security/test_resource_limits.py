@@ -17,9 +17,9 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import stream_encode_multipart
 
 from app.accounts.models import Role
+from app.core import sheet_reading as reading
 from app.core import uploads
 from app.extensions import db
-from app.importer import reading
 from app.importer.services import COLUMNS, ImportFileError, read_rows
 from app.nominations.models import Nomination, NominationAttachment, NominationPhoto
 from tests import factories

@@ -15,8 +15,23 @@ import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 from openpyxl.utils.cell import column_index_from_string, range_boundaries
+
+# What each ImportFileError code tells the person who uploaded the file.
+FILE_ERRORS = {
+    "type": _l("Upload an .xlsx or .csv file."),
+    "xlsx": _l("The Excel file cannot be read."),
+    "encoding": _l("The CSV file must be UTF-8 or GB18030."),
+    "empty": _l("The file is empty."),
+    "too_many": _l("Too many rows (at most 50,000 per file)."),
+    "too_wide": _l("Too many columns (at most 100 per sheet, 10,000 commas per CSV row)."),
+    "too_big": _l(
+        "The Excel file unpacks to too much data (at most 100 MB, 16 MB of text). "
+        "Split it into smaller files."
+    ),
+}
 
 MAX_ROWS = 50_000
 # Sheet rows read at most (header and blank rows included) before refusing the file.
