@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.accounts.permissions import can_use_staff_area
+from app.core.clock import local_today
 from app.core.forms import EmptyForm
 from app.core.guards import require
 from app.core.spreadsheets import XlsxBook
@@ -152,7 +153,7 @@ def _record(honoree_id: int, kind: str) -> None:
 def _year() -> int:
     raw = request.args.get("year", "")
     ok = raw.isdecimal() and len(raw) == 4 and 2000 <= int(raw) <= 2100
-    return int(raw) if ok else date.today().year
+    return int(raw) if ok else local_today().year
 
 
 @bp.get("/aid/report")

@@ -19,6 +19,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from app.accounts.models import User
+from app.core.clock import local_today
 from app.demo import data
 from app.extensions import db
 from app.honors.models import Gender, HonoreeKind
@@ -40,7 +41,6 @@ from app.orgs.models import Organisation, OrgKind
 from app.privacy import crypto
 from app.privacy.id_numbers import check_char
 from app.programs.models import Cycle, Program
-from app.programs.services import LOCAL_TZ
 from app.programs.workflow import CyclePhase
 
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
@@ -640,7 +640,7 @@ def load_ledger_samples(created: dict[str, int], *, now: datetime) -> None:
     )
     if henan is None or not recent:
         return
-    today = now.astimezone(LOCAL_TZ).date()
+    today = local_today(now)
     issued = today - timedelta(days=28)
     for honoree in recent[:3]:
         db.session.add(

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record_event
 from app.core.cache import forget_public_version
+from app.core.clock import local_today
 from app.db_types import utcnow
 from app.exceptions import RefusedError
 from app.extensions import db
@@ -244,9 +245,9 @@ def is_minor(honoree: Honoree, today: date | None = None) -> bool:
     if honoree.birth_date is None:
         return (
             honoree.birth_year is not None
-            and (today or date.today()).year - honoree.birth_year < 18
+            and (today or local_today()).year - honoree.birth_year < 18
         )
-    today = today or date.today()
+    today = today or local_today()
     age = (
         today.year
         - honoree.birth_date.year

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record_event
+from app.core.clock import LOCAL_TZ
 from app.db_types import utcnow
 from app.exceptions import RefusedError
 from app.extensions import db
@@ -33,7 +33,6 @@ from app.programs.workflow import (
     check_transition,
 )
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 SCHEDULED_CADENCES = (Cadence.MONTHLY, Cadence.QUARTERLY, Cadence.ANNUAL, Cadence.BIENNIAL)
 
 # A precondition looks at a cycle about to enter a phase and returns why it may not
@@ -162,7 +161,7 @@ def due_periods(program: Program, today: date, until: date) -> list[Period]:
 
 
 def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ).astimezone(ZoneInfo("UTC"))
+    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ).astimezone(UTC)
 
 
 def phase_dates(program: Program, start: date) -> dict[str, datetime]:

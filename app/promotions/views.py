@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,6 +11,7 @@ from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.accounts.permissions import can_use_staff_area
+from app.core.clock import local_today
 from app.core.forms import BaseForm, attach_error, optional_int
 from app.core.guards import require
 from app.extensions import db
@@ -35,7 +34,7 @@ OUTCOME_LABELS = {
 class RecommendForm(BaseForm):
     program_id = SelectField(_l("Recommend to"), coerce=int)
     batch_label = StringField(_l("Batch"), validators=[DataRequired(), Length(max=40)])
-    recommended_on = DateField(_l("Date"), validators=[DataRequired()], default=date.today)
+    recommended_on = DateField(_l("Date"), validators=[DataRequired()], default=local_today)
     category_id = SelectField(_l("Category"), coerce=optional_int, validators=[Optional()])
 
 

@@ -8,7 +8,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from app.db_types import utcnow
+from app.core.clock import local_today
 from app.extensions import db
 from app.honors.models import Gender, Honor, Honoree, HonoreeKind
 from app.honors.queries import CHINA_GOOD, CHINA_LIST_SINCE, public_honor_filter
@@ -119,7 +119,7 @@ AGE_BANDS = ((0, 17, "<18"), (18, 34, "18–34"), (35, 59, "35–59"), (60, 200,
 
 def by_age_band(unknown_label: str, today: date | None = None) -> Table:
     """Age today from the birth year (the public field), by band."""
-    year = (today or date.today()).year
+    year = (today or local_today()).year
     rows = db.session.execute(
         _base()
         .where(Honoree.kind == HonoreeKind.INDIVIDUAL)
@@ -166,7 +166,7 @@ class Streak:
 
 def national_streak(since: date = CHINA_LIST_SINCE, today: date | None = None) -> Streak:
     """中国好人榜 since `since`: months elapsed, months with a Luohe entry, entries."""
-    today = today or utcnow().date()
+    today = today or local_today()
     starts = (
         db.session.execute(
             _base()
