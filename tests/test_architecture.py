@@ -36,3 +36,15 @@ def test_no_legacy_query_api():
 def test_no_safe_filter_on_user_content():
     templates = (APP / "templates").rglob("*.html")
     assert [str(t) for t in templates if "|safe" in t.read_text(encoding="utf-8")] == []
+
+
+def test_local_zone_and_system_clock_only_in_clock_module():
+    clock = APP / "core" / "clock.py"
+    zone = [str(p) for p, text in _sources() if 'ZoneInfo("Asia/Shanghai")' in text]
+    system_clock = [
+        str(p)
+        for p, text in _sources()
+        if re.search(r"\bdate\.today\(|\bdatetime\.now\(|\bdatetime\.utcnow\(", text) and p != clock
+    ]
+    assert zone == [str(clock)]
+    assert system_clock == []

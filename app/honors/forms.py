@@ -7,7 +7,7 @@ from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.core.forms import BaseForm, optional_int
+from app.core.forms import BaseForm, LocalDateTimeField, optional_int
 from app.nominations.services import STORY_MAX
 
 
@@ -34,6 +34,14 @@ class CorrectionForm(BaseForm):
             DataRequired(message=_l("Give the reason for the correction.")),
             Length(max=1000),
         ],
+    )
+
+
+class PublishForm(BaseForm):
+    release_at = LocalDateTimeField(
+        _l("Release time (Beijing time)"),
+        validators=[Optional()],
+        invalid_value_message=_l("Enter the release time as date and time."),
     )
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.permissions import can_use_staff_area
+from app.core.clock import local_today
 from app.core.forms import attach_error
 from app.core.guards import require
 from app.db_types import enum_values, utcnow
@@ -21,7 +20,7 @@ from app.programs.labels import PHASE_LABELS
 from app.programs.models import Cycle, Program
 from app.programs.workflow import CyclePhase, TransitionError
 from app.staff import queries as staff_queries
-from app.staff.forms import CycleDatesForm, MoveForm, to_local_minute
+from app.staff.forms import CycleDatesForm, MoveForm, to_minute
 from app.staff.labels import STEP_LABELS, action_label
 
 bp = Blueprint("staff", __name__)
@@ -72,7 +71,7 @@ def cycles():
 
 @bp.post("/cycles/schedule")
 def schedule():
-    created = cycle_services.schedule_cycles(today=date.today(), actor=current_user)
+    created = cycle_services.schedule_cycles(today=local_today(), actor=current_user)
     db.session.commit()
     flash(_("%(n)d new cycles created.", n=len(created)), "success")
     return redirect(url_for("staff.cycles"))
@@ -82,7 +81,7 @@ def schedule():
 def cycle(cycle_id: int):
     cycle = db.get_or_404(Cycle, cycle_id)
     current = {name: getattr(cycle, name) for name in cycle_services.DATE_FIELDS}
-    shown = {name: to_local_minute(value) for name, value in current.items()}
+    shown = {name: to_minute(value) for name, value in current.items()}
     form = CycleDatesForm(data=shown)
     if request.method == "POST":
         form = CycleDatesForm()
