@@ -9,8 +9,8 @@ from flask_babel import get_locale
 
 from app.accounts import permissions
 from app.core import i18n, site
+from app.core.labels import label
 from app.core.markdown import render_markdown
-from app.programs.labels import label
 from app.programs.periods import period_label
 
 CONTENT_SECURITY_POLICY = "; ".join(

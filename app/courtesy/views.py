@@ -16,6 +16,7 @@ from app.accounts.permissions import can_use_staff_area
 from app.core.clock import local_today
 from app.core.forms import EmptyForm
 from app.core.guards import require
+from app.core.labels import label
 from app.core.spreadsheets import XlsxBook
 from app.courtesy import services
 from app.courtesy.models import (
@@ -32,20 +33,6 @@ from app.honors.models import Honoree
 
 bp = Blueprint("courtesy", __name__)
 bp.before_request(require(can_use_staff_area))
-
-AID_LABELS = {
-    AidType.LIVING: _l("Living"),
-    AidType.MEDICAL: _l("Medical"),
-    AidType.SCHOOLING: _l("Schooling"),
-    AidType.HOUSING: _l("Housing"),
-    AidType.EMPLOYMENT: _l("Employment"),
-    AidType.PAIRING: _l("Pairing support"),
-}
-LEVEL_LABELS = {
-    HardshipLevel.NONE: _l("No hardship"),
-    HardshipLevel.MODERATE: _l("Moderate"),
-    HardshipLevel.SEVERE: _l("Severe"),
-}
 
 
 def _date(name: str) -> date | None:
@@ -88,8 +75,8 @@ def ledger(honoree_id: int):
         "courtesy/ledger.html",
         honoree=honoree,
         rows=rows,
-        aid_labels=AID_LABELS,
-        level_labels=LEVEL_LABELS,
+        aid_types=list(AidType),
+        hardship_levels=list(HardshipLevel),
         form=EmptyForm(),
     )
 
@@ -163,7 +150,6 @@ def report():
         "courtesy/report.html",
         year=year,
         report=services.yearly_report(year),
-        aid_labels=AID_LABELS,
     )
 
 
@@ -180,8 +166,7 @@ def report_xlsx():
         sheet = book.sheet(title)
         sheet.append([_("Item"), _("Count"), _("Amount (yuan)")])
         for row in data[key]:
-            label = str(AID_LABELS.get(row.label, row.label)) if key == "by_type" else row.label
-            sheet.append([label, row.count, (row.total_fen or 0) / 100])
+            sheet.append([label(row.label), row.count, (row.total_fen or 0) / 100])
     response = send_file(
         io.BytesIO(book.to_bytes()),
         as_attachment=True,

@@ -6,22 +6,38 @@ import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.labels import LabelledEnum
 from app.db_types import UTCDateTime, created_at, enum_type, intpk, utcnow
 from app.extensions import db
 from app.orgs.models import Organisation
 from app.programs.models import Category, Cycle, Program
 
 
-class HonoreeKind(enum.StrEnum):
+class HonoreeKind(LabelledEnum):
     INDIVIDUAL = "individual"
     GROUP = "group"
 
+    @classmethod
+    def labels(cls) -> dict:
+        return {
+            cls.INDIVIDUAL: _l("Individual"),
+            cls.GROUP: _l("Group (集体)"),
+        }
 
-class Gender(enum.StrEnum):
+
+class Gender(LabelledEnum):
     MALE = "male"
     FEMALE = "female"
+
+    @classmethod
+    def labels(cls) -> dict:
+        return {
+            cls.MALE: _l("Male"),
+            cls.FEMALE: _l("Female"),
+        }
 
 
 class AwardKind(enum.StrEnum):

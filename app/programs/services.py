@@ -15,7 +15,7 @@ from app.core.clock import LOCAL_TZ
 from app.db_types import utcnow
 from app.exceptions import RefusedError
 from app.extensions import db
-from app.programs.labels import DATE_LABELS, PHASE_LABELS
+from app.programs.labels import DATE_LABELS
 from app.programs.models import (
     DEFAULT_PHASE_TEMPLATE,
     MIN_NOTICE_DAYS,
@@ -73,11 +73,11 @@ def require_phase(cycle: Cycle, phases: frozenset[CyclePhase], error: type[Refus
     """
     if cycle.state not in phases:
         order = list(CyclePhase)
-        allowed = ", ".join(str(PHASE_LABELS[p]) for p in sorted(phases, key=order.index))
+        allowed = ", ".join(str(p.label) for p in sorted(phases, key=order.index))
         raise error(
             _l(
                 "Not possible while the cycle is in the phase “%(phase)s” (only in: %(allowed)s).",
-                phase=PHASE_LABELS[cycle.state],
+                phase=cycle.state.label,
                 allowed=allowed,
             )
         )
@@ -393,7 +393,7 @@ def _change_problem(cycle: Cycle, name: str, value: datetime | None) -> object |
     if _rank(cycle.state) > _rank(phase):
         return _l(
             "The phase “%(phase)s” is over: its dates are part of the record.",
-            phase=PHASE_LABELS[phase],
+            phase=phase.label,
         )
     if cycle.state is not phase:
         return None

@@ -14,6 +14,7 @@ from app.accounts.permissions import can_use_staff_area
 from app.core.clock import local_today
 from app.core.forms import BaseForm, attach_error, optional_int
 from app.core.guards import require
+from app.core.labels import choices
 from app.extensions import db
 from app.honors.models import AwardKind, Honoree
 from app.honors.queries import headline_figures
@@ -24,11 +25,13 @@ from app.promotions.models import Promotion, PromotionStatus
 bp = Blueprint("promotions", __name__)
 bp.before_request(require(can_use_staff_area))
 
-OUTCOME_LABELS = {
-    PromotionStatus.SELECTED: _l("Selected"),
-    PromotionStatus.NOMINATION_AWARD: _l("Nomination award"),
-    PromotionStatus.NOT_SELECTED: _l("Not selected"),
-}
+
+# The outcomes staff can record (a promotion is pending until one is).
+OUTCOMES = (
+    PromotionStatus.SELECTED,
+    PromotionStatus.NOMINATION_AWARD,
+    PromotionStatus.NOT_SELECTED,
+)
 
 
 class RecommendForm(BaseForm):
@@ -39,9 +42,7 @@ class RecommendForm(BaseForm):
 
 
 class OutcomeForm(BaseForm):
-    status = SelectField(
-        _l("Outcome"), choices=[SelectChoice(s.value, label) for s, label in OUTCOME_LABELS.items()]
-    )
+    status = SelectField(_l("Outcome"), choices=choices(OUTCOMES))
     outcome_period = StringField(
         _l("Period label (e.g. 2026年第三季度)"), validators=[Optional(), Length(max=30)]
     )
@@ -91,7 +92,7 @@ def board():
         pending=pending,
         figures=headline_figures(),
         outcome_form=OutcomeForm(),
-        outcome_labels=OUTCOME_LABELS,
+        outcomes=OUTCOMES,
     )
 
 

@@ -16,12 +16,11 @@ from app.extensions import db
 from app.nominations import queries as nomination_queries
 from app.programs import queries as program_queries
 from app.programs import services as cycle_services
-from app.programs.labels import PHASE_LABELS
 from app.programs.models import Cycle, Program
 from app.programs.workflow import CyclePhase, TransitionError
 from app.staff import queries as staff_queries
 from app.staff.forms import CycleDatesForm, MoveForm, to_minute
-from app.staff.labels import STEP_LABELS, action_label
+from app.staff.labels import action_label
 
 bp = Blueprint("staff", __name__)
 bp.before_request(require(can_use_staff_area))
@@ -36,7 +35,6 @@ def dashboard():
         programs=program_queries.all_programs(),
         cycles=program_queries.recent_cycles(),
         events=staff_queries.recent_activity(),
-        step_labels=STEP_LABELS,
         action_label=action_label,
     )
 
@@ -136,14 +134,10 @@ def move(cycle_id: int):
             flash(
                 _(
                     "The cycle is now in phase: %(phase)s.",
-                    phase=_label(CyclePhase(form.target.data)),
+                    phase=CyclePhase(form.target.data).label,
                 ),
                 "success",
             )
     else:
         flash(_("Unknown phase."), "error")
     return redirect(url_for("staff.cycle", cycle_id=cycle_id))
-
-
-def _label(phase: CyclePhase) -> str:
-    return str(PHASE_LABELS[phase])

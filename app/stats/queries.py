@@ -47,7 +47,7 @@ def by_program(lang: str) -> Table:
     return Table("program", [(label, n) for label, n in rows])
 
 
-def by_level(labels: dict) -> Table:
+def by_level() -> Table:
     rows = dict(
         db.session.execute(
             _base()
@@ -57,10 +57,10 @@ def by_level(labels: dict) -> Table:
         .tuples()
         .all()
     )
-    return Table("level", [(str(labels[level]), rows.get(level, 0)) for level in Level])
+    return Table("level", [(str(level.label), rows.get(level, 0)) for level in Level])
 
 
-def by_kind(labels: dict) -> Table:
+def by_kind() -> Table:
     rows = dict(
         db.session.execute(
             _base()
@@ -70,7 +70,7 @@ def by_kind(labels: dict) -> Table:
         .tuples()
         .all()
     )
-    return Table("kind", [(str(labels[k]), rows.get(k, 0)) for k in HonoreeKind])
+    return Table("kind", [(str(k.label), rows.get(k, 0)) for k in HonoreeKind])
 
 
 def by_category(lang: str) -> Table:
@@ -96,7 +96,7 @@ def by_district() -> Table:
     return Table("district", [(label, n) for label, n in rows])
 
 
-def by_gender(labels: dict) -> Table:
+def by_gender(not_given: str) -> Table:
     rows = dict(
         db.session.execute(
             _base()
@@ -109,8 +109,8 @@ def by_gender(labels: dict) -> Table:
     )
     return Table(
         "gender",
-        [(str(labels[g]), rows.get(g, 0)) for g in Gender]
-        + ([(str(labels[None]), rows[None])] if rows.get(None) else []),
+        [(str(g.label), rows.get(g, 0)) for g in Gender]
+        + ([(not_given, rows[None])] if rows.get(None) else []),
     )
 
 
