@@ -9,6 +9,8 @@ from typing import Annotated
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 
+from app.core.clock import utcnow  # also imported from here by the models and services
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -20,10 +22,6 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class UTCDateTime(sa.types.TypeDecorator):

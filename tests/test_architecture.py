@@ -69,3 +69,15 @@ def test_core_imports_no_domain():
                 and not name.startswith(CORE_MAY_IMPORT)
             ]
     assert offenders == []
+
+
+def test_local_zone_and_system_clock_only_in_clock_module():
+    clock = APP / "core" / "clock.py"
+    zone = [str(p) for p, text in _sources() if 'ZoneInfo("Asia/Shanghai")' in text]
+    system_clock = [
+        str(p)
+        for p, text in _sources()
+        if re.search(r"\bdate\.today\(|\bdatetime\.now\(|\bdatetime\.utcnow\(", text) and p != clock
+    ]
+    assert zone == [str(clock)]
+    assert system_clock == []

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 
 from app.accounts.models import Role
 from app.committee.models import Ballot, CommitteeMember, Runoff
+from app.core.forms import LocalDateTimeField
 from app.db_types import utcnow
 from app.extensions import db, limiter
 from app.nominations.models import Channel, Nomination
@@ -32,7 +33,7 @@ from app.programs.models import Cadence, Cycle
 from app.programs.workflow import CyclePhase
 from app.recommendations import services as recommendations
 from app.review.models import Like
-from app.staff.forms import DATE_LABELS, LOCAL_FORMAT
+from app.staff.forms import DATE_LABELS
 from tests import factories
 from tests.conftest import csrf_token, login
 from tests.test_csrf import _state_changing_urls
@@ -106,6 +107,7 @@ NOT_PHASED = {
     "registry.merge": "two registry records of one person (tests/registry/test_merge.py)",
 }
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+LOCAL_FORMAT = LocalDateTimeField.FORMAT
 
 
 @dataclass

@@ -47,9 +47,3 @@ def test_no_backwards_or_skipping_moves_but_closing_a_draft_or_vetting_cycle_unl
 
 def test_closed_is_final():
     assert allowed_moves(P.CLOSED, public_review=True) == []
-
-
-def test_enum_labels_share_one_table_without_collisions():
-    from app.programs.labels import LABELS, TABLES
-
-    assert len(LABELS) == sum(len(table) for table in TABLES)

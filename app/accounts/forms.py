@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from app.accounts.models import Role
 from app.core.forms import BaseForm, MultiCheckboxField, optional_int
+from app.core.labels import choices
 
 EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-
-ROLE_LABELS = {
-    Role.NOMINATOR: _l("Nominating unit"),
-    Role.STAFF: _l("Secretariat staff"),
-    Role.COMMITTEE: _l("Committee member"),
-    Role.ADMIN: _l("Administrator"),
-}
 
 
 class LoginForm(BaseForm):
@@ -41,7 +35,7 @@ class _UserFields(BaseForm):
     display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=60)])
     roles = MultiCheckboxField(
         _l("Roles"),
-        choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],
+        choices=choices(Role),
         validators=[DataRequired(message=_l("Choose at least one role."))],
     )
     organisation_id = SelectField(_l("Organisation"), coerce=optional_int, validate_choice=True)

@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.labels import LabelledEnum
 from app.db_types import UTCDateTime, created_at, enum_type, intpk, utcnow
 from app.extensions import db
 from app.orgs.models import Organisation
 
 
-class Role(enum.StrEnum):
+class Role(LabelledEnum):
     NOMINATOR = "nominator"
     STAFF = "staff"
     COMMITTEE = "committee"
     ADMIN = "admin"
+
+    @classmethod
+    def labels(cls) -> dict:
+        return {
+            cls.NOMINATOR: _l("Nominating unit"),
+            cls.STAFF: _l("Secretariat staff"),
+            cls.COMMITTEE: _l("Committee member"),
+            cls.ADMIN: _l("Administrator"),
+        }
 
 
 class UserRole(db.Model):

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts import services as account_services
-from app.accounts.forms import ROLE_LABELS, UserCreateForm, UserEditForm
+from app.accounts.forms import UserCreateForm, UserEditForm
 from app.accounts.models import Role, User
 from app.accounts.permissions import can_manage_accounts
 from app.core.forms import attach_error
@@ -44,7 +44,6 @@ def users():
     return render_template(
         "admin/users.html",
         users=account_services.list_users(),
-        role_labels=ROLE_LABELS,
         undeliverable=notification_services.undeliverable_count(),
     )
 

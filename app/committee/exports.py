@@ -8,7 +8,7 @@ from app.core.spreadsheets import XlsxBook
 from app.programs.periods import period_label_zh
 
 
-def results_workbook(cycle, outcome, names: dict[int, str], outcome_labels: dict) -> bytes:
+def results_workbook(cycle, outcome, names: dict[int, str]) -> bytes:
     book = XlsxBook()
     sheet = book.sheet(_("Results"))
     main = outcome.main
@@ -52,7 +52,7 @@ def results_workbook(cycle, outcome, names: dict[int, str], outcome_labels: dict
                 float(row.public_share),
                 float(row.combined),
                 row.above_threshold,
-                str(outcome_labels[row.outcome]),
+                str(row.outcome.label),
             ]
         )
     for runoff, result in outcome.rounds:

@@ -21,6 +21,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from flask_babel import lazy_gettext as _l
+
+from app.core.labels import LabelledEnum
+
 MAX_SCORE = 10
 
 
@@ -29,11 +33,20 @@ class Rule(enum.StrEnum):
     SCORE = "score"
 
 
-class Outcome(enum.StrEnum):
+class Outcome(LabelledEnum):
     WINNER = "winner"
     TIED = "tied"
     NOT_SELECTED = "not_selected"  # above threshold, outside the quota
     BELOW_THRESHOLD = "below_threshold"
+
+    @classmethod
+    def labels(cls) -> dict:
+        return {
+            cls.WINNER: _l("selected"),
+            cls.TIED: _l("tied at the cutoff"),
+            cls.NOT_SELECTED: _l("outside the quota"),
+            cls.BELOW_THRESHOLD: _l("below the threshold"),
+        }
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,6 @@ from app.accounts.permissions import can_use_staff_area, can_vote
 from app.committee import exports, services
 from app.committee.models import CommitteeMember, ConflictStatus
 from app.committee.permissions import can_read_ballot, can_see_results
-from app.committee.tally import Outcome
 from app.core.files import send_image
 from app.core.forms import EmptyForm
 from app.core.guards import require
@@ -43,18 +42,6 @@ bp = Blueprint("committee", __name__)
 bp.before_request(require(can_vote))
 admin_bp = Blueprint("committee_admin", __name__)
 admin_bp.before_request(require(can_use_staff_area))
-
-OUTCOME_LABELS = {
-    Outcome.WINNER: _l("selected"),
-    Outcome.TIED: _l("tied at the cutoff"),
-    Outcome.NOT_SELECTED: _l("outside the quota"),
-    Outcome.BELOW_THRESHOLD: _l("below the threshold"),
-}
-
-
-@bp.app_context_processor
-def _labels() -> dict:
-    return {"outcome_label": lambda o: str(OUTCOME_LABELS.get(o, o))}
 
 
 def _member_or_403(cycle: Cycle):
@@ -381,7 +368,7 @@ def results_export(cycle_id: int):
     if state is None:
         flash(_("The results can be exported once the vote is closed."), "error")
         return redirect(url_for("committee_admin.results", cycle_id=cycle.id))
-    data = exports.results_workbook(cycle, state, _names(cycle), OUTCOME_LABELS)
+    data = exports.results_workbook(cycle, state, _names(cycle))
     response = send_file(
         io.BytesIO(data),
         as_attachment=True,

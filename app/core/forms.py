@@ -4,6 +4,7 @@ error placement."""
 from __future__ import annotations
 
 import re
+from datetime import UTC
 
 import wtforms
 from flask import Request, has_request_context, request
@@ -12,6 +13,7 @@ from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.utils import cached_property
 from wtforms import FieldList, FormField, SelectMultipleField, widgets
 
+from app.core.clock import LOCAL_TZ
 from app.core.converters import MAX_ID
 
 # C0 controls but tab, newline and carriage return: PostgreSQL refuses NUL outright, and
@@ -32,6 +34,33 @@ class IntegerField(wtforms.IntegerField):
             self.data = None
             raise ValueError(self.gettext("Not a valid integer value."))
         super().process_formdata(valuelist)
+
+
+class LocalDateTimeField(wtforms.DateTimeLocalField):
+    """A date and time typed in Beijing time, to the minute: `data` is an aware UTC datetime
+    (or None), shown back in Beijing time; what was typed stays in the box when refused."""
+
+    FORMAT = "%Y-%m-%dT%H:%M"
+
+    def __init__(self, label=None, validators=None, **kwargs) -> None:
+        super().__init__(label, validators, format=self.FORMAT, **kwargs)
+
+    def process_formdata(self, valuelist: list) -> None:
+        super().process_formdata(valuelist)
+        if self.data is None:
+            return
+        # Beijing times a city register can mean; year 1 would overflow when converted.
+        if not 1900 <= self.data.year <= 2100:
+            self.data = None
+            raise ValueError(
+                self.invalid_value_message or self.gettext("Not a valid datetime value.")
+            )
+        self.data = self.data.replace(tzinfo=LOCAL_TZ).astimezone(UTC)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return self.data.astimezone(LOCAL_TZ).strftime(self.FORMAT) if self.data else ""
 
 
 def strip_control_chars(value: object) -> object:

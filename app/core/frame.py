@@ -9,6 +9,7 @@ from flask import Flask, Response, request
 from flask_babel import get_locale
 
 from app.core import i18n, site
+from app.core.labels import label
 from app.core.markdown import render_markdown
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -45,6 +46,7 @@ def register(app: Flask) -> None:
         switch_lang_url=i18n.switch_lang_url,
         html_lang=i18n.html_lang,
         get_locale=get_locale,
+        label=label,
         localized=localized,
     )
 

@@ -6,13 +6,15 @@ import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.labels import LabelledEnum
 from app.db_types import UTCDateTime, created_at, enum_type, intpk
 from app.extensions import db
 
 
-class AidType(enum.StrEnum):
+class AidType(LabelledEnum):
     LIVING = "living"
     MEDICAL = "medical"
     SCHOOLING = "schooling"
@@ -20,16 +22,35 @@ class AidType(enum.StrEnum):
     EMPLOYMENT = "employment"
     PAIRING = "pairing"
 
+    @classmethod
+    def labels(cls) -> dict:
+        return {
+            cls.LIVING: _l("Living"),
+            cls.MEDICAL: _l("Medical"),
+            cls.SCHOOLING: _l("Schooling"),
+            cls.HOUSING: _l("Housing"),
+            cls.EMPLOYMENT: _l("Employment"),
+            cls.PAIRING: _l("Pairing support"),
+        }
+
 
 class BenefitStatus(enum.StrEnum):
     ACTIVE = "active"
     STOPPED = "stopped"
 
 
-class HardshipLevel(enum.StrEnum):
+class HardshipLevel(LabelledEnum):
     NONE = "none"
     MODERATE = "moderate"
     SEVERE = "severe"
+
+    @classmethod
+    def labels(cls) -> dict:
+        return {
+            cls.NONE: _l("No hardship"),
+            cls.MODERATE: _l("Moderate"),
+            cls.SEVERE: _l("Severe"),
+        }
 
 
 class CourtesyCard(db.Model):

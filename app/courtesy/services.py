@@ -141,7 +141,7 @@ def yearly_report(year: int) -> dict[str, list[ReportRow]]:
     start, end = date(year, 1, 1), date(year, 12, 31)
     in_year = AidGrant.granted_on.between(start, end)
     by_type = [
-        ReportRow(t.value, n, s)
+        ReportRow(t, n, s)
         for t, n, s in db.session.execute(
             sa.select(AidGrant.aid_type, sa.func.count(), sa.func.sum(AidGrant.amount_fen))
             .where(in_year)

@@ -13,8 +13,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.accounts.permissions import can_use_staff_area
+from app.core.clock import local_today
 from app.core.forms import EmptyForm
 from app.core.guards import require
+from app.core.labels import label
 from app.core.spreadsheets import XlsxBook
 from app.courtesy import services
 from app.courtesy.models import (
@@ -31,20 +33,6 @@ from app.registry.models import Honoree
 
 bp = Blueprint("courtesy", __name__)
 bp.before_request(require(can_use_staff_area))
-
-AID_LABELS = {
-    AidType.LIVING: _l("Living"),
-    AidType.MEDICAL: _l("Medical"),
-    AidType.SCHOOLING: _l("Schooling"),
-    AidType.HOUSING: _l("Housing"),
-    AidType.EMPLOYMENT: _l("Employment"),
-    AidType.PAIRING: _l("Pairing support"),
-}
-LEVEL_LABELS = {
-    HardshipLevel.NONE: _l("No hardship"),
-    HardshipLevel.MODERATE: _l("Moderate"),
-    HardshipLevel.SEVERE: _l("Severe"),
-}
 
 
 def _date(name: str) -> date | None:
@@ -87,8 +75,8 @@ def ledger(honoree_id: int):
         "courtesy/ledger.html",
         honoree=honoree,
         rows=rows,
-        aid_labels=AID_LABELS,
-        level_labels=LEVEL_LABELS,
+        aid_types=list(AidType),
+        hardship_levels=list(HardshipLevel),
         form=EmptyForm(),
     )
 
@@ -152,7 +140,7 @@ def _record(honoree_id: int, kind: str) -> None:
 def _year() -> int:
     raw = request.args.get("year", "")
     ok = raw.isdecimal() and len(raw) == 4 and 2000 <= int(raw) <= 2100
-    return int(raw) if ok else date.today().year
+    return int(raw) if ok else local_today().year
 
 
 @bp.get("/aid/report")
@@ -162,7 +150,6 @@ def report():
         "courtesy/report.html",
         year=year,
         report=services.yearly_report(year),
-        aid_labels=AID_LABELS,
     )
 
 
@@ -179,8 +166,7 @@ def report_xlsx():
         sheet = book.sheet(title)
         sheet.append([_("Item"), _("Count"), _("Amount (yuan)")])
         for row in data[key]:
-            label = str(AID_LABELS.get(row.label, row.label)) if key == "by_type" else row.label
-            sheet.append([label, row.count, (row.total_fen or 0) / 100])
+            sheet.append([label(row.label), row.count, (row.total_fen or 0) / 100])
     response = send_file(
         io.BytesIO(book.to_bytes()),
         as_attachment=True,

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from app.accounts import passwords
 from app.accounts.models import Role, User
 from app.accounts.services import create_user
+from app.core.clock import LOCAL_TZ
 from app.db_types import utcnow
 from app.demo import data
 from app.demo.workflow import (
@@ -40,7 +41,7 @@ from app.programs.models import (
     Cycle,
     Program,
 )
-from app.programs.services import LOCAL_TZ, phase_dates
+from app.programs.services import phase_dates
 from app.programs.workflow import CyclePhase
 from app.registry.models import (
     AwardKind,

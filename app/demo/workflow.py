@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from app.accounts.models import User
 from app.core import uploads
+from app.core.clock import local_today
 from app.demo import data
 from app.extensions import db
 from app.nominations.models import (
@@ -39,7 +40,6 @@ from app.orgs.models import Organisation, OrgKind
 from app.privacy import crypto
 from app.privacy.id_numbers import check_char
 from app.programs.models import Cycle, Program
-from app.programs.services import LOCAL_TZ
 from app.programs.workflow import CyclePhase
 from app.registry.models import Gender, HonoreeKind
 
@@ -640,7 +640,7 @@ def load_ledger_samples(created: dict[str, int], *, now: datetime) -> None:
     )
     if henan is None or not recent:
         return
-    today = now.astimezone(LOCAL_TZ).date()
+    today = local_today(now)
     issued = today - timedelta(days=28)
     for honoree in recent[:3]:
         db.session.add(

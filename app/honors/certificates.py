@@ -7,8 +7,6 @@ font file is embedded or downloaded.
 from __future__ import annotations
 
 import io
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -19,6 +17,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from app.core.clock import LOCAL_TZ, utcnow
 from app.core.site import site
 from app.programs.periods import period_label_zh
 from app.registry.models import AwardKind, Honor
@@ -61,9 +60,7 @@ def render(honor: Honor, page_url: str) -> bytes:
         pdf.setFont(FONT, 14)
         pdf.drawCentredString(width / 2, height - 285, honor.honoree.headline)
     pdf.setFont(FONT, 14)
-    issued = (honor.published_at or datetime.now(ZoneInfo("UTC"))).astimezone(
-        ZoneInfo("Asia/Shanghai")
-    )
+    issued = (honor.published_at or utcnow()).astimezone(LOCAL_TZ)
     pdf.drawRightString(width - 90, 150, site().issuer_zh)
     pdf.drawRightString(width - 90, 125, f"{issued:%Y年%m月%d日}")
     pdf.setFont(FONT, 10)

@@ -5,9 +5,7 @@ Staff: publish a cycle (now or scheduled), revoke an honor, record a consent wit
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import segno
 import sqlalchemy as sa
@@ -38,6 +36,7 @@ from app.core.urls import public_url_for
 from app.db_types import utcnow
 from app.extensions import db
 from app.honors import services
+from app.honors.forms import PublishForm
 from app.honors.queries import public_honoree_or_abort
 from app.nominations.models import Nomination
 from app.notice.models import Objection, ObjectionStatus
@@ -53,7 +52,6 @@ from app.review.services import counts as like_counts
 bp = Blueprint("honors", __name__)
 admin_bp = Blueprint("honors_admin", __name__)
 admin_bp.before_request(require(can_use_staff_area))
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 
 @bp.get("/cycles/<program_code>/<period>")
@@ -177,36 +175,22 @@ def photo(slug: str):
 @admin_bp.route("/cycles/<int:cycle_id>/publish", methods=["GET", "POST"])
 def publish(cycle_id: int):
     cycle = db.get_or_404(Cycle, cycle_id)
+    form = PublishForm()
     error = None
-    if request.method == "POST" and EmptyForm().validate_on_submit():
-        release_at = None
-        raw = request.form.get("release_at", "").strip()
-        if raw:
-            try:
-                release_at = (
-                    datetime.strptime(raw, "%Y-%m-%dT%H:%M")
-                    .replace(tzinfo=LOCAL_TZ)
-                    .astimezone(UTC)
-                )
-            except (ValueError, OverflowError):  # OverflowError: year 1 in Beijing time
-                error = _("Enter the release time as date and time.")
-        if error is None:
-            try:
-                honors = services.publish_cycle(cycle, actor=current_user, release_at=release_at)
-            except (TransitionError, services.PublicationError) as problem:
-                db.session.rollback()
-                error = str(getattr(problem, "message", problem))
-            else:
-                db.session.commit()
-                flash(_("%(n)d honors published.", n=len(honors)), "success")
-                return redirect(url_for("staff.cycle", cycle_id=cycle.id))
-    return render_template(
-        "honors/publish.html",
-        cycle=cycle,
-        error=error,
-        form=EmptyForm(),
-        typed=request.form.get("release_at", ""),
-    )
+    if form.validate_on_submit():
+        release_at = form.release_at.data
+        try:
+            honors = services.publish_cycle(cycle, actor=current_user, release_at=release_at)
+        except (TransitionError, services.PublicationError) as problem:
+            db.session.rollback()
+            error = str(getattr(problem, "message", problem))
+        else:
+            db.session.commit()
+            flash(_("%(n)d honors published.", n=len(honors)), "success")
+            return redirect(url_for("staff.cycle", cycle_id=cycle.id))
+    elif form.release_at.errors:
+        error = str(form.release_at.errors[0])
+    return render_template("honors/publish.html", cycle=cycle, error=error, form=form)
 
 
 @admin_bp.route("/honorees/<int:honoree_id>", methods=["GET", "POST"])

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from app.audit.services import record_event
 from app.core import sheet_reading as reading
+from app.core.clock import local_today
 from app.core.sheet_reading import ImportFileError
 from app.db_types import utcnow
 from app.extensions import db
@@ -197,7 +198,7 @@ def _validate(number: int, raw: dict[str, str], look: _Lookups, errors: list[Row
         try:
             if re.fullmatch(r"\d{4}", birth):
                 birth_year = int(birth)
-                if not 1900 <= birth_year <= date.today().year:
+                if not 1900 <= birth_year <= local_today().year:
                     raise ValueError(birth)
             else:
                 birth_date = date.fromisoformat(birth)

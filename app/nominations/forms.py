@@ -19,39 +19,12 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from app.core.forms import BaseForm, MultiCheckboxField, optional_int
+from app.core.labels import choices
 from app.nominations.models import Channel, ConsultedBody, ConsultResult
 from app.nominations.services import STORY_MAX
 from app.registry.models import Gender, HonoreeKind
 
-CHANNEL_LABELS = {
-    Channel.UNIT: _l("Work unit"),
-    Channel.COMMUNITY: _l("Community / village"),
-    Channel.COUNTY_OFFICE: _l("County / district civilization office"),
-    Channel.MEDIA: _l("Media"),
-    Channel.PUBLIC: _l("Recommended by the public"),
-    Channel.SELF: _l("Self-recommendation"),
-}
 NOMINATOR_CHANNELS = (Channel.UNIT, Channel.COMMUNITY, Channel.COUNTY_OFFICE, Channel.MEDIA)
-KIND_LABELS = {HonoreeKind.INDIVIDUAL: _l("Individual"), HonoreeKind.GROUP: _l("Group (集体)")}
-GENDER_LABELS = {Gender.MALE: _l("Male"), Gender.FEMALE: _l("Female")}
-BODY_LABELS = {
-    ConsultedBody.UNIT: _l("Work unit"),
-    ConsultedBody.COMMUNITY: _l("Community / village"),
-    ConsultedBody.TOWNSHIP: _l("Township / street"),
-    ConsultedBody.POLICE: _l("Public security"),
-    ConsultedBody.DISCIPLINE: _l("Discipline inspection"),
-    ConsultedBody.OTHER: _l("Other"),
-}
-RESULT_LABELS = {
-    ConsultResult.PENDING: _l("Awaiting answer"),
-    ConsultResult.NO_OBJECTION: _l("No objection"),
-    ConsultResult.OBJECTION: _l("Objection raised"),
-}
-
-
-def _choices(labels: dict, blank: object | None = None) -> list[SelectChoice]:
-    options = [SelectChoice(key.value, label) for key, label in labels.items()]
-    return ([SelectChoice("", blank)] if blank is not None else []) + options
 
 
 class PhotoSlot(Form):
@@ -66,7 +39,7 @@ def _alt_required(form_field, file_field) -> None:
 
 
 class NominationForm(BaseForm):
-    kind = RadioField(_l("Candidate"), choices=_choices(KIND_LABELS), default="individual")
+    kind = RadioField(_l("Candidate"), choices=choices(HonoreeKind), default="individual")
     category_id = SelectField(
         _l("Category"),
         coerce=optional_int,
@@ -74,7 +47,7 @@ class NominationForm(BaseForm):
     )
     channel = SelectField(
         _l("Channel"),
-        choices=[SelectChoice(c.value, CHANNEL_LABELS[c]) for c in NOMINATOR_CHANNELS],
+        choices=choices(NOMINATOR_CHANNELS),
     )
     suggested_slug = StringField(
         _l("Same person as a registry record? (its number)"),
@@ -82,7 +55,7 @@ class NominationForm(BaseForm):
     )
     name = StringField(_l("Name (or group name)"), validators=[Optional(), Length(max=100)])
     gender = SelectField(
-        _l("Gender"), choices=_choices(GENDER_LABELS, blank=_l("—")), validators=[Optional()]
+        _l("Gender"), choices=[SelectChoice("", _l("—")), *choices(Gender)], validators=[Optional()]
     )
     birth_date = DateField(_l("Date of birth"), validators=[Optional()])
     ethnicity = StringField(_l("Ethnicity"), validators=[Optional(), Length(max=20)])
@@ -160,8 +133,8 @@ class ReasonForm(BaseForm):
 
 
 class CheckForm(BaseForm):
-    body = SelectField(_l("Consulted body"), choices=_choices(BODY_LABELS))
-    result = SelectField(_l("Result"), choices=_choices(RESULT_LABELS))
+    body = SelectField(_l("Consulted body"), choices=choices(ConsultedBody))
+    result = SelectField(_l("Result"), choices=choices(ConsultResult))
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
 
 

@@ -6,9 +6,11 @@ import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
+from app.core.labels import LabelledEnum
 from app.db_types import UTCDateTime, created_at, enum_type, intpk, utcnow
 from app.extensions import db
 from app.nominations.workflow import NominationState
@@ -17,7 +19,7 @@ from app.programs.models import Category, Cycle
 from app.registry.models import Honoree, HonoreeKind, PersonFields
 
 
-class Channel(enum.StrEnum):
+class Channel(LabelledEnum):
     UNIT = "unit"
     COMMUNITY = "community"
     COUNTY_OFFICE = "county_office"
@@ -25,13 +27,24 @@ class Channel(enum.StrEnum):
     PUBLIC = "public"
     SELF = "self"
 
+    @classmethod
+    def labels(cls) -> dict:
+        return {
+            cls.UNIT: _l("Work unit"),
+            cls.COMMUNITY: _l("Community / village"),
+            cls.COUNTY_OFFICE: _l("County / district civilization office"),
+            cls.MEDIA: _l("Media"),
+            cls.PUBLIC: _l("Recommended by the public"),
+            cls.SELF: _l("Self-recommendation"),
+        }
+
 
 class PhotoKind(enum.StrEnum):
     ID_PHOTO = "id_photo"
     LIFE = "life"
 
 
-class ConsultedBody(enum.StrEnum):
+class ConsultedBody(LabelledEnum):
     UNIT = "unit"
     COMMUNITY = "community"
     TOWNSHIP = "township"
@@ -39,11 +52,30 @@ class ConsultedBody(enum.StrEnum):
     DISCIPLINE = "discipline"
     OTHER = "other"
 
+    @classmethod
+    def labels(cls) -> dict:
+        return {
+            cls.UNIT: _l("Work unit"),
+            cls.COMMUNITY: _l("Community / village"),
+            cls.TOWNSHIP: _l("Township / street"),
+            cls.POLICE: _l("Public security"),
+            cls.DISCIPLINE: _l("Discipline inspection"),
+            cls.OTHER: _l("Other"),
+        }
 
-class ConsultResult(enum.StrEnum):
+
+class ConsultResult(LabelledEnum):
     PENDING = "pending"
     NO_OBJECTION = "no_objection"
     OBJECTION = "objection"
+
+    @classmethod
+    def labels(cls) -> dict:
+        return {
+            cls.PENDING: _l("Awaiting answer"),
+            cls.NO_OBJECTION: _l("No objection"),
+            cls.OBJECTION: _l("Objection raised"),
+        }
 
 
 class Nomination(PersonFields, db.Model):
@@ -228,10 +260,18 @@ class NominationEvent(db.Model):
     reason: Mapped[str | None] = mapped_column(sa.Text)
 
 
-class RecommendationStatus(enum.StrEnum):
+class RecommendationStatus(LabelledEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"
     REJECTED = "rejected"
+
+    @classmethod
+    def labels(cls) -> dict:
+        return {
+            cls.PENDING: _l("awaiting review"),
+            cls.ACCEPTED: _l("forwarded"),
+            cls.REJECTED: _l("declined"),
+        }
 
 
 class PublicRecommendation(db.Model):

@@ -182,5 +182,5 @@ def nomination_counts(cycle_ids: list[int]) -> dict[int, dict[str, int]]:
     )
     counts: dict[int, dict[str, int]] = {}
     for cycle_id, state, n in rows:
-        counts.setdefault(cycle_id, {})[state.value] = n
+        counts.setdefault(cycle_id, {})[state] = n
     return counts

@@ -581,7 +581,7 @@ def transition_nomination(
                 _l(
                     "Nomination of %(name)s: %(state)s",
                     name=nomination.name or "—",
-                    state=STATE_LABELS[target],
+                    state=target.label,
                 )
             ),
             body=reason or "",
@@ -602,7 +602,7 @@ def _state_digest(nomination: Nomination, target: NominationState) -> Digest:
                 count=count,
                 program=cycle.program.name_zh,
                 period=period_label(cycle.period),
-                state=STATE_LABELS[target],
+                state=target.label,
             )
         )
 
@@ -611,21 +611,6 @@ def _state_digest(nomination: Nomination, target: NominationState) -> Digest:
         subject=subject,
         link="/nominations/",
     )
-
-
-STATE_LABELS = {
-    NominationState.DRAFT: _l("draft"),
-    NominationState.SUBMITTED: _l("submitted"),
-    NominationState.RETURNED: _l("returned for changes"),
-    NominationState.QUALIFIED: _l("qualified"),
-    NominationState.NOT_QUALIFIED: _l("not qualified"),
-    NominationState.SHORTLISTED: _l("shortlisted"),
-    NominationState.SELECTED: _l("selected"),
-    NominationState.NOT_SELECTED: _l("not selected"),
-    NominationState.IN_NOTICE: _l("in public notice"),
-    NominationState.HONORED: _l("honored"),
-    NominationState.WITHDRAWN: _l("withdrawn"),
-}
 
 
 def submit_nomination(

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import enum
 
+from flask_babel import lazy_gettext as _l
+
+from app.core.labels import LabelledEnum
 from app.programs.workflow import CyclePhase
 
 
-class NominationState(enum.StrEnum):
+class NominationState(LabelledEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
     RETURNED = "returned"
@@ -19,6 +22,22 @@ class NominationState(enum.StrEnum):
     IN_NOTICE = "in_notice"
     HONORED = "honored"
     WITHDRAWN = "withdrawn"
+
+    @classmethod
+    def labels(cls) -> dict:
+        return {
+            cls.DRAFT: _l("draft"),
+            cls.SUBMITTED: _l("submitted"),
+            cls.RETURNED: _l("returned for changes"),
+            cls.QUALIFIED: _l("qualified"),
+            cls.NOT_QUALIFIED: _l("not qualified"),
+            cls.SHORTLISTED: _l("shortlisted"),
+            cls.SELECTED: _l("selected"),
+            cls.NOT_SELECTED: _l("not selected"),
+            cls.IN_NOTICE: _l("in public notice"),
+            cls.HONORED: _l("honored"),
+            cls.WITHDRAWN: _l("withdrawn"),
+        }
 
 
 class Actor(enum.StrEnum):

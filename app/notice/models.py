@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.labels import LabelledEnum
 from app.db_types import UTCDateTime, created_at, enum_type, intpk
 from app.extensions import db
 from app.nominations.models import Nomination
 
 
-class ObjectionStatus(enum.StrEnum):
+class ObjectionStatus(LabelledEnum):
     OPEN = "open"
     DISMISSED = "dismissed"
     UPHELD = "upheld"
+
+    @classmethod
+    def labels(cls) -> dict:
+        return {
+            cls.OPEN: _l("open"),
+            cls.DISMISSED: _l("dismissed"),
+            cls.UPHELD: _l("upheld"),
+        }
 
 
 class Objection(db.Model):

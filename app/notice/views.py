@@ -39,18 +39,6 @@ admin_bp = Blueprint("objections", __name__)
 admin_bp.before_request(require(can_use_staff_area))
 
 
-OBJECTION_LABELS = {
-    ObjectionStatus.OPEN: _l("open"),
-    ObjectionStatus.DISMISSED: _l("dismissed"),
-    ObjectionStatus.UPHELD: _l("upheld"),
-}
-
-
-@bp.app_context_processor
-def _labels() -> dict:
-    return {"objection_label": lambda status: str(OBJECTION_LABELS.get(status, status))}
-
-
 class ObjectionForm(BaseForm):
     nomination_id = SelectField(_l("Candidate"), coerce=int, validate_choice=True)
     content = TextAreaField(

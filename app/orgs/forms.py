@@ -8,9 +8,10 @@ from wtforms import Form, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.core.forms import BaseForm, IntegerField, optional_int
-from app.orgs.labels import ORG_KIND_LABELS
+from app.core.labels import choices
+from app.orgs.models import OrgKind
 
-KIND_CHOICES = [SelectChoice(kind.value, label) for kind, label in ORG_KIND_LABELS.items()]
+KIND_CHOICES = choices(OrgKind)
 
 
 class OrganisationForm(BaseForm):

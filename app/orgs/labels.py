@@ -1,21 +1,8 @@
-"""Translatable labels for organisation kinds, and the words an import file may use for them."""
+"""The words an import file may use for organisation kinds."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from app.orgs.models import OrgKind
-
-ORG_KIND_LABELS = {
-    OrgKind.CITY: _l("City"),
-    OrgKind.DISTRICT: _l("District / county"),
-    OrgKind.TOWNSHIP: _l("Township / street"),
-    OrgKind.COMMUNITY: _l("Village / community"),
-    OrgKind.WORK_UNIT: _l("Work unit"),
-    OrgKind.SCHOOL: _l("School"),
-    OrgKind.MEDIA: _l("Media outlet"),
-    OrgKind.OFFICE: _l("Civilization office"),
-}
 
 # The 类型 column of the import file: Chinese words (as the template explains) or codes.
 KIND_WORDS: dict[str, OrgKind] = {

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import enum
-
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.labels import LabelledEnum
 from app.db_types import enum_type, intpk
 from app.extensions import db
 
 
-class OrgKind(enum.StrEnum):
+class OrgKind(LabelledEnum):
     CITY = "city"
     DISTRICT = "district"  # 区/县/功能区
     TOWNSHIP = "township"  # 乡镇/街道
@@ -20,6 +20,19 @@ class OrgKind(enum.StrEnum):
     MEDIA = "media"
     OFFICE = "office"  # 文明办 (city or county civilization office)
     SCHOOL = "school"  # 学校: nominates pupils for 新时代好少年
+
+    @classmethod
+    def labels(cls) -> dict:
+        return {
+            cls.CITY: _l("City"),
+            cls.DISTRICT: _l("District / county"),
+            cls.TOWNSHIP: _l("Township / street"),
+            cls.COMMUNITY: _l("Village / community"),
+            cls.WORK_UNIT: _l("Work unit"),
+            cls.MEDIA: _l("Media outlet"),
+            cls.OFFICE: _l("Civilization office"),
+            cls.SCHOOL: _l("School"),
+        }
 
 
 # Which kinds may sit directly under which parent kind.

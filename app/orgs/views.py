@@ -38,7 +38,6 @@ from app.orgs.forms import (
     OrganisationForm,
     OrgFilterForm,
 )
-from app.orgs.labels import ORG_KIND_LABELS
 from app.orgs.models import Organisation, OrgKind
 
 bp = Blueprint("orgs", __name__)
@@ -99,7 +98,6 @@ def index():
         filters=filters,
         tree=tree,
         args=args,
-        kind_labels=ORG_KIND_LABELS,
     )
 
 
@@ -141,7 +139,6 @@ def _detail(org: Organisation, *, form=None, move_form=None, status=200):
             move_form=move_form or _move_form(org),
             button=EmptyForm(),
             accounts=queries.unit_accounts(org),
-            kind_labels=ORG_KIND_LABELS,
         ),
         status,
     )

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from app.core.clock import local_today
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 _SHAPE = re.compile(r"^[1-9]\d{16}[\dX]$", re.ASCII)  # \d alone also takes ٣, ３, ...
@@ -45,7 +47,7 @@ def parse(raw: str, *, today: date | None = None) -> IdNumber:
         born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError as error:
         raise IdNumberError("birth_date") from error
-    if born.year < 1900 or born > (today or date.today()):
+    if born.year < 1900 or born > (today or local_today()):
         raise IdNumberError("birth_date")
     if check_char(value[:17]) != value[17]:
         raise IdNumberError("check_digit")

@@ -2,9 +2,7 @@
 
 
 def register(app) -> None:
-    """Template global `label` (enum words) and filter `period` (2026年11月)."""
-    from app.programs.labels import label
+    """Template filter `period` (2026年11月, 2026年第三季度)."""
     from app.programs.periods import period_label
 
     app.add_template_filter(period_label, "period")
-    app.jinja_env.globals["label"] = label

@@ -4,7 +4,7 @@ dates have come (cron-friendly, idempotent)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date
+from datetime import UTC
 
 import click
 from flask.cli import AppGroup
@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 from app.accounts import services as accounts
 from app.accounts.models import Role
 from app.audit.services import SCHEDULE
+from app.core.clock import local_today
 from app.db_types import utcnow
 from app.extensions import db
 from app.programs.catalogue import seed_catalogue
@@ -35,7 +36,7 @@ def schedule_command(until, today, now) -> None:
     phase's date has come (open and close nominations, open and end the public review,
     close voting with quorum, tell staff when a notice has ended) when nothing stands in
     the way; running it again changes nothing. Audited as done by the schedule."""
-    day = today.date() if today else date.today()
+    day = today.date() if today else local_today()
     moment = now.replace(tzinfo=UTC) if now else utcnow()
     created = schedule_cycles(today=day, until=until.date() if until else None, actor=SCHEDULE)
     moves = advance_cycles(now=moment, actor=SCHEDULE)

@@ -23,8 +23,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.core.forms import BaseForm, IntegerField, strip_control_chars
+from app.core.labels import choices
 from app.programs.admin import PHASE_DAY_KEYS, rule_problems
-from app.programs.labels import CADENCE_LABELS, LEVEL_LABELS, NOMINEE_LABELS
 from app.programs.models import (
     DEFAULT_PHASE_TEMPLATE,
     GUARDIAN_AGE_RANGE,
@@ -37,10 +37,6 @@ from app.programs.models import (
     Program,
 )
 
-BALLOT_LABELS = {
-    BallotRule.APPROVAL: _l("Approval (choose up to the quota)"),
-    BallotRule.SCORE: _l("Score (0–10 per criterion, weighted)"),
-}
 CRITERIA_ROWS = 5
 QUOTA_MESSAGE = _l("A quota is at least 1 (leave it empty for no quota).")
 PHASE_LABELS = {
@@ -83,17 +79,13 @@ class ProgramForm(BaseForm):
     )
     name_zh = StringField(_l("Name (Chinese)"), validators=[DataRequired(), Length(max=60)])
     name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=120)])
-    level = SelectField(
-        _l("Level"), choices=[SelectChoice(k.value, v) for k, v in LEVEL_LABELS.items()]
-    )
-    cadence = SelectField(
-        _l("Cadence"), choices=[SelectChoice(k.value, v) for k, v in CADENCE_LABELS.items()]
-    )
+    level = SelectField(_l("Level"), choices=choices(Level))
+    cadence = SelectField(_l("Cadence"), choices=choices(Cadence))
     external = BooleanField(_l("External list (honors recorded, not selected here)"))
     is_active = BooleanField(_l("Active (cycles are scheduled)"))
     nominee_kind = SelectField(
         _l("Candidates allowed"),
-        choices=[SelectChoice(k.value, v) for k, v in NOMINEE_LABELS.items()],
+        choices=choices(NomineeKind),
     )
     quota = IntegerField(
         _l("Quota (individuals)"),
@@ -114,7 +106,12 @@ class ProgramForm(BaseForm):
         validators=[InputRequired(), NumberRange(*GUARDIAN_AGE_RANGE)],
     )
     ballot_rule = SelectField(
-        _l("Ballot rule"), choices=[SelectChoice(k.value, v) for k, v in BALLOT_LABELS.items()]
+        _l("Ballot rule"),
+        # The choices explain each rule; pages name it by BallotRule.label.
+        choices=[
+            SelectChoice(BallotRule.APPROVAL.value, _l("Approval (choose up to the quota)")),
+            SelectChoice(BallotRule.SCORE.value, _l("Score (0–10 per criterion, weighted)")),
+        ],
     )
     criteria = FieldList(FormField(CriterionForm), min_entries=CRITERIA_ROWS, max_entries=12)
     quorum_num = IntegerField(

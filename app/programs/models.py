@@ -2,41 +2,75 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.labels import LabelledEnum
 from app.db_types import UTCDateTime, created_at, enum_type, intpk
 from app.extensions import db
 from app.programs.workflow import CyclePhase
 
 
-class Level(enum.StrEnum):
+class Level(LabelledEnum):
     CITY = "city"
     PROVINCE = "province"
     NATION = "nation"
 
+    @classmethod
+    def labels(cls) -> dict:
+        return {
+            cls.CITY: _l("City"),
+            cls.PROVINCE: _l("Province"),
+            cls.NATION: _l("Nation"),
+        }
 
-class Cadence(enum.StrEnum):
+
+class Cadence(LabelledEnum):
     MONTHLY = "monthly"
     QUARTERLY = "quarterly"
     ANNUAL = "annual"
     BIENNIAL = "biennial"
     IRREGULAR = "irregular"
 
+    @classmethod
+    def labels(cls) -> dict:
+        return {
+            cls.MONTHLY: _l("Monthly"),
+            cls.QUARTERLY: _l("Quarterly"),
+            cls.ANNUAL: _l("Annual"),
+            cls.BIENNIAL: _l("Every two years"),
+            cls.IRREGULAR: _l("Irregular"),
+        }
 
-class NomineeKind(enum.StrEnum):
+
+class NomineeKind(LabelledEnum):
     INDIVIDUAL = "individual"
     GROUP = "group"
     BOTH = "both"
 
+    @classmethod
+    def labels(cls) -> dict:
+        return {
+            cls.INDIVIDUAL: _l("Individuals"),
+            cls.GROUP: _l("Groups"),
+            cls.BOTH: _l("Individuals and groups"),
+        }
 
-class BallotRule(enum.StrEnum):
+
+class BallotRule(LabelledEnum):
     APPROVAL = "approval"
     SCORE = "score"
+
+    @classmethod
+    def labels(cls) -> dict:
+        return {
+            cls.APPROVAL: _l("Approval"),
+            cls.SCORE: _l("Scores"),
+        }
 
 
 # Days each phase lasts when `honors schedule` creates a cycle; a program may override.

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record_event
+from app.core.clock import LOCAL_TZ
 from app.db_types import utcnow
 from app.exceptions import RefusedError
 from app.extensions import db
-from app.programs.labels import DATE_LABELS, PHASE_LABELS
+from app.programs.labels import DATE_LABELS
 from app.programs.models import (
     DEFAULT_PHASE_TEMPLATE,
     MIN_NOTICE_DAYS,
@@ -33,7 +33,6 @@ from app.programs.workflow import (
     check_transition,
 )
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 SCHEDULED_CADENCES = (Cadence.MONTHLY, Cadence.QUARTERLY, Cadence.ANNUAL, Cadence.BIENNIAL)
 
 # A precondition looks at a cycle about to enter a phase and returns why it may not
@@ -80,11 +79,11 @@ def require_phase(cycle: Cycle, phases: frozenset[CyclePhase], error: type[Refus
     """
     if cycle.state not in phases:
         order = list(CyclePhase)
-        allowed = ", ".join(str(PHASE_LABELS[p]) for p in sorted(phases, key=order.index))
+        allowed = ", ".join(str(p.label) for p in sorted(phases, key=order.index))
         raise error(
             _l(
                 "Not possible while the cycle is in the phase “%(phase)s” (only in: %(allowed)s).",
-                phase=PHASE_LABELS[cycle.state],
+                phase=cycle.state.label,
                 allowed=allowed,
             )
         )
@@ -182,7 +181,7 @@ def due_periods(program: Program, today: date, until: date) -> list[Period]:
 
 
 def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ).astimezone(ZoneInfo("UTC"))
+    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ).astimezone(UTC)
 
 
 def phase_dates(program: Program, start: date) -> dict[str, datetime]:
@@ -414,7 +413,7 @@ def _change_problem(cycle: Cycle, name: str, value: datetime | None) -> object |
     if _rank(cycle.state) > _rank(phase):
         return _l(
             "The phase “%(phase)s” is over: its dates are part of the record.",
-            phase=PHASE_LABELS[phase],
+            phase=phase.label,
         )
     if cycle.state is not phase:
         return None

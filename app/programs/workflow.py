@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import enum
+from flask_babel import lazy_gettext as _l
+
+from app.core.labels import LabelledEnum
 
 
-class CyclePhase(enum.StrEnum):
+class CyclePhase(LabelledEnum):
     DRAFT = "draft"
     NOMINATING = "nominating"
     VETTING = "vetting"
@@ -14,6 +16,19 @@ class CyclePhase(enum.StrEnum):
     NOTICE = "notice"
     PUBLISHED = "published"
     CLOSED = "closed"
+
+    @classmethod
+    def labels(cls) -> dict:
+        return {
+            cls.DRAFT: _l("Draft"),
+            cls.NOMINATING: _l("Nominating"),
+            cls.VETTING: _l("Vetting"),
+            cls.PUBLIC_REVIEW: _l("Public review"),
+            cls.VOTING: _l("Committee voting"),
+            cls.NOTICE: _l("Public notice"),
+            cls.PUBLISHED: _l("Published"),
+            cls.CLOSED: _l("Closed"),
+        }
 
 
 # Besides the path to publication, a cycle may close without a list: a draft that will not

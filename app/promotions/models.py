@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.labels import LabelledEnum
 from app.db_types import UTCDateTime, created_at, enum_type, intpk
 from app.extensions import db
 from app.programs.models import Category, Program
 from app.registry.models import Honoree
 
 
-class PromotionStatus(enum.StrEnum):
+class PromotionStatus(LabelledEnum):
     PENDING = "pending"
     SELECTED = "selected"
     NOMINATION_AWARD = "nomination_award"
     NOT_SELECTED = "not_selected"
+
+    @classmethod
+    def labels(cls) -> dict:
+        return {
+            cls.PENDING: _l("Awaiting the outcome"),
+            cls.SELECTED: _l("Selected"),
+            cls.NOMINATION_AWARD: _l("Nomination award"),
+            cls.NOT_SELECTED: _l("Not selected"),
+        }
 
 
 class Promotion(db.Model):

@@ -204,6 +204,6 @@ def board() -> dict:
     ).all()
     by_year: dict[tuple[int, str, str], int] = {}
     for day, program, status in decided:
-        key = (day.year, program, status.value)
+        key = (day.year, program, status)
         by_year[key] = by_year.get(key, 0) + 1
     return {"pending": pending, "by_year": sorted(by_year.items(), reverse=True)}

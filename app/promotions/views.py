@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,8 +11,10 @@ from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.accounts.permissions import can_use_staff_area
+from app.core.clock import local_today
 from app.core.forms import BaseForm, attach_error, optional_int
 from app.core.guards import require
+from app.core.labels import choices
 from app.extensions import db
 from app.honors.queries import headline_figures
 from app.programs.models import Category, Program
@@ -25,24 +25,24 @@ from app.registry.models import AwardKind, Honoree
 bp = Blueprint("promotions", __name__)
 bp.before_request(require(can_use_staff_area))
 
-OUTCOME_LABELS = {
-    PromotionStatus.SELECTED: _l("Selected"),
-    PromotionStatus.NOMINATION_AWARD: _l("Nomination award"),
-    PromotionStatus.NOT_SELECTED: _l("Not selected"),
-}
+
+# The outcomes staff can record (a promotion is pending until one is).
+OUTCOMES = (
+    PromotionStatus.SELECTED,
+    PromotionStatus.NOMINATION_AWARD,
+    PromotionStatus.NOT_SELECTED,
+)
 
 
 class RecommendForm(BaseForm):
     program_id = SelectField(_l("Recommend to"), coerce=int)
     batch_label = StringField(_l("Batch"), validators=[DataRequired(), Length(max=40)])
-    recommended_on = DateField(_l("Date"), validators=[DataRequired()], default=date.today)
+    recommended_on = DateField(_l("Date"), validators=[DataRequired()], default=local_today)
     category_id = SelectField(_l("Category"), coerce=optional_int, validators=[Optional()])
 
 
 class OutcomeForm(BaseForm):
-    status = SelectField(
-        _l("Outcome"), choices=[SelectChoice(s.value, label) for s, label in OUTCOME_LABELS.items()]
-    )
+    status = SelectField(_l("Outcome"), choices=choices(OUTCOMES))
     outcome_period = StringField(
         _l("Period label (e.g. 2026年第三季度)"), validators=[Optional(), Length(max=30)]
     )
@@ -92,7 +92,7 @@ def board():
         pending=pending,
         figures=headline_figures(),
         outcome_form=OutcomeForm(),
-        outcome_labels=OUTCOME_LABELS,
+        outcomes=OUTCOMES,
     )
 
 

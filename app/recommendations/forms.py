@@ -7,7 +7,8 @@ from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringF
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app.core.forms import BaseForm, optional_int
-from app.nominations.forms import KIND_LABELS
+from app.core.labels import choices
+from app.registry.models import HonoreeKind
 
 
 class RecommendForm(BaseForm):
@@ -21,7 +22,7 @@ class RecommendForm(BaseForm):
     )
     kind = RadioField(
         _l("Candidate"),
-        choices=[SelectChoice(k.value, v) for k, v in KIND_LABELS.items()],
+        choices=choices(HonoreeKind),
         default="individual",
     )
     candidate_name = StringField(

@@ -6,9 +6,12 @@ import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.clock import local_today
+from app.core.labels import LabelledEnum
 from app.db_types import UTCDateTime, created_at, enum_type, intpk, utcnow
 from app.extensions import db
 from app.orgs.models import Organisation
@@ -21,14 +24,28 @@ STORY_MAX = 5000
 ADULT_AGE = 18
 
 
-class HonoreeKind(enum.StrEnum):
+class HonoreeKind(LabelledEnum):
     INDIVIDUAL = "individual"
     GROUP = "group"
 
+    @classmethod
+    def labels(cls) -> dict:
+        return {
+            cls.INDIVIDUAL: _l("Individual"),
+            cls.GROUP: _l("Group (集体)"),
+        }
 
-class Gender(enum.StrEnum):
+
+class Gender(LabelledEnum):
     MALE = "male"
     FEMALE = "female"
+
+    @classmethod
+    def labels(cls) -> dict:
+        return {
+            cls.MALE: _l("Male"),
+            cls.FEMALE: _l("Female"),
+        }
 
 
 class AwardKind(enum.StrEnum):
@@ -189,12 +206,12 @@ class Honoree(PersonFields, db.Model):
     @hybrid_property
     def is_minor(self) -> bool:
         """A minor today: the public page shows no photo and no birth date."""
-        return self.is_minor_on(date.today())
+        return self.is_minor_on(local_today())
 
     @is_minor.inplace.expression
     @classmethod
     def _is_minor_expression(cls) -> sa.ColumnElement[bool]:
-        return cls.is_minor_on(date.today())
+        return cls.is_minor_on(local_today())
 
 
 class GroupMember(db.Model):

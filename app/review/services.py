@@ -6,7 +6,6 @@ import ipaddress
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -15,6 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record_event
+from app.core.clock import LOCAL_TZ, local_today
 from app.db_types import utcnow
 from app.exceptions import WindowClosedError
 from app.extensions import db
@@ -27,7 +27,6 @@ from app.programs.workflow import CyclePhase
 from app.registry.models import ADULT_AGE, age_on
 from app.review.models import Like, LikeBudget
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 # Anomaly thresholds: likes from one /24 network within one minute, and distinct visitors
 # (fresh cookies) from one address within one hour.
 BURST_PER_MINUTE = 20
@@ -138,7 +137,7 @@ def counts(cycle_id: int) -> dict[int, int]:
 
 
 def liked_today(cycle_id: int, visitor_id: str, now: datetime | None = None) -> set[int]:
-    day = (now or utcnow()).astimezone(LOCAL_TZ).date()
+    day = local_today(now)
     return set(
         db.session.scalars(
             sa.select(Like.nomination_id).where(
@@ -174,7 +173,7 @@ def add_like(
         visitor_id=visitor_id,
         ip_hash=crypto.keyed_hash(ip),
         net_hash=crypto.keyed_hash(network_of(ip)),
-        day=now.astimezone(LOCAL_TZ).date(),
+        day=local_today(now),
         minute=now.replace(second=0, microsecond=0),
         created_at=now,
     )

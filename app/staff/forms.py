@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateTimeLocalField, HiddenField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import HiddenField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
-from app.core.forms import BaseForm
+from app.core.forms import BaseForm, LocalDateTimeField
 from app.programs.labels import DATE_LABELS
 
-LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
-
-def plausible_year(form, field) -> None:
-    """Beijing time a city cycle can mean; year 1 would overflow when converted to UTC."""
-    if field.data is not None and not 1900 <= field.data.year <= 2100:
-        raise ValidationError(field.gettext("Not a valid datetime value."))
-
-
-def to_local_minute(value: datetime | None) -> datetime | None:
-    """A stored UTC moment as the form shows it: Beijing time, to the minute."""
-    if value is None:
-        return None
-    return value.astimezone(LOCAL_TZ).replace(tzinfo=None, second=0, microsecond=0)
+def to_minute(value: datetime | None) -> datetime | None:
+    """A stored moment as the form can show it: to the minute."""
+    return value.replace(second=0, microsecond=0) if value is not None else None
 
 
 class MoveForm(BaseForm):
@@ -47,16 +35,16 @@ class CycleDatesForm(BaseForm):
     )
 
     def changed_dates(self, current: dict[str, datetime | None], sent) -> dict:
-        """The dates typed differently from `current` (UTC), among the fields `sent`: a
-        date left as shown, or not sent at all, is not changed."""
+        """The dates typed differently from `current`, among the fields `sent`: a date
+        left as shown, or not sent at all, is not changed."""
         changes = {}
         for name, value in current.items():
             if name not in sent:
                 continue
             typed = getattr(self, name).data
-            if typed == to_local_minute(value):
+            if typed == to_minute(value):
                 continue
-            changes[name] = typed.replace(tzinfo=LOCAL_TZ).astimezone(UTC) if typed else None
+            changes[name] = typed
         return changes
 
 
@@ -64,5 +52,5 @@ for _name, _label in DATE_LABELS.items():
     setattr(
         CycleDatesForm,
         _name,
-        DateTimeLocalField(_label, format=LOCAL_FORMAT, validators=[Optional(), plausible_year]),
+        LocalDateTimeField(_label, validators=[Optional()]),
     )

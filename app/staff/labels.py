@@ -1,10 +1,8 @@
-"""What the dashboard calls each audit action and each step a cycle waits for."""
+"""What the dashboard calls each audit action."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-
-from app.staff.queries import Step
 
 ACTION_LABELS = {
     "account.created": _l("Account created"),
@@ -57,17 +55,6 @@ ACTION_LABELS = {
     "recommendation.rejected": _l("Public recommendation rejected"),
 }
 OTHER_ACTION = _l("Other change")
-
-STEP_LABELS = {
-    Step.QUALIFY: _l("Finish qualifying the nominations"),
-    Step.NONE_QUALIFIED: _l("No nomination has qualified"),
-    Step.APPOINT: _l("Appoint the committee and its chair"),
-    Step.MOVE_ON: _l("Qualifying done: move to the next phase"),
-    Step.APPLY_RESULTS: _l("Apply the committee's results"),
-    Step.OPEN_NOTICE: _l("Results applied: start the public notice"),
-    Step.RESOLVE_OBJECTIONS: _l("Notice over: resolve the open objections"),
-    Step.PUBLISH: _l("Notice over: publish the list"),
-}
 
 
 def action_label(action: str) -> str:

@@ -7,16 +7,17 @@ Ballots are counted, never named: before a vote closes nobody sees who has voted
 
 from __future__ import annotations
 
-import enum
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from app.audit.models import AuditEvent
 from app.committee.models import Ballot, CommitteeMember, Runoff
+from app.core.labels import LabelledEnum
 from app.extensions import db
 from app.nominations.models import Nomination, PublicRecommendation, RecommendationStatus
 from app.nominations.workflow import NominationState
@@ -26,7 +27,7 @@ from app.programs.services import notice_length
 from app.programs.workflow import CyclePhase
 
 
-class Step(enum.StrEnum):
+class Step(LabelledEnum):
     """The human decision a cycle waits for (the schedule never takes these)."""
 
     QUALIFY = "qualify"  # nominations still to vet
@@ -37,6 +38,19 @@ class Step(enum.StrEnum):
     OPEN_NOTICE = "open_notice"  # results applied, the notice not started
     RESOLVE_OBJECTIONS = "resolve_objections"  # notice over, objections open
     PUBLISH = "publish"  # notice over, nothing in the way
+
+    @classmethod
+    def labels(cls) -> dict:
+        return {
+            cls.QUALIFY: _l("Finish qualifying the nominations"),
+            cls.NONE_QUALIFIED: _l("No nomination has qualified"),
+            cls.APPOINT: _l("Appoint the committee and its chair"),
+            cls.MOVE_ON: _l("Qualifying done: move to the next phase"),
+            cls.APPLY_RESULTS: _l("Apply the committee's results"),
+            cls.OPEN_NOTICE: _l("Results applied: start the public notice"),
+            cls.RESOLVE_OBJECTIONS: _l("Notice over: resolve the open objections"),
+            cls.PUBLISH: _l("Notice over: publish the list"),
+        }
 
 
 @dataclass(frozen=True)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.permissions import can_use_staff_area
+from app.core.clock import local_today
 from app.core.forms import attach_error
 from app.core.guards import require
 from app.db_types import enum_values, utcnow
@@ -17,12 +16,11 @@ from app.extensions import db
 from app.nominations import queries as nomination_queries
 from app.programs import queries as program_queries
 from app.programs import services as cycle_services
-from app.programs.labels import PHASE_LABELS
 from app.programs.models import Cycle, Program
 from app.programs.workflow import CyclePhase, TransitionError
 from app.staff import queries as staff_queries
-from app.staff.forms import CycleDatesForm, MoveForm, to_local_minute
-from app.staff.labels import STEP_LABELS, action_label
+from app.staff.forms import CycleDatesForm, MoveForm, to_minute
+from app.staff.labels import action_label
 
 bp = Blueprint("staff", __name__)
 bp.before_request(require(can_use_staff_area))
@@ -37,7 +35,6 @@ def dashboard():
         programs=program_queries.all_programs(),
         cycles=program_queries.recent_cycles(),
         events=staff_queries.recent_activity(),
-        step_labels=STEP_LABELS,
         action_label=action_label,
     )
 
@@ -72,7 +69,7 @@ def cycles():
 
 @bp.post("/cycles/schedule")
 def schedule():
-    created = cycle_services.schedule_cycles(today=date.today(), actor=current_user)
+    created = cycle_services.schedule_cycles(today=local_today(), actor=current_user)
     db.session.commit()
     flash(_("%(n)d new cycles created.", n=len(created)), "success")
     return redirect(url_for("staff.cycles"))
@@ -82,7 +79,7 @@ def schedule():
 def cycle(cycle_id: int):
     cycle = db.get_or_404(Cycle, cycle_id)
     current = {name: getattr(cycle, name) for name in cycle_services.DATE_FIELDS}
-    shown = {name: to_local_minute(value) for name, value in current.items()}
+    shown = {name: to_minute(value) for name, value in current.items()}
     form = CycleDatesForm(data=shown)
     if request.method == "POST":
         form = CycleDatesForm()
@@ -137,14 +134,10 @@ def move(cycle_id: int):
             flash(
                 _(
                     "The cycle is now in phase: %(phase)s.",
-                    phase=_label(CyclePhase(form.target.data)),
+                    phase=CyclePhase(form.target.data).label,
                 ),
                 "success",
             )
     else:
         flash(_("Unknown phase."), "error")
     return redirect(url_for("staff.cycle", cycle_id=cycle_id))
-
-
-def _label(phase: CyclePhase) -> str:
-    return str(PHASE_LABELS[phase])

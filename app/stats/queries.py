@@ -8,7 +8,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from app.db_types import utcnow
+from app.core.clock import local_today
 from app.extensions import db
 from app.honors.queries import CHINA_GOOD, CHINA_LIST_SINCE
 from app.orgs.models import Organisation
@@ -48,7 +48,7 @@ def by_program(lang: str) -> Table:
     return Table("program", [(label, n) for label, n in rows])
 
 
-def by_level(labels: dict) -> Table:
+def by_level() -> Table:
     rows = dict(
         db.session.execute(
             _base()
@@ -58,10 +58,10 @@ def by_level(labels: dict) -> Table:
         .tuples()
         .all()
     )
-    return Table("level", [(str(labels[level]), rows.get(level, 0)) for level in Level])
+    return Table("level", [(str(level.label), rows.get(level, 0)) for level in Level])
 
 
-def by_kind(labels: dict) -> Table:
+def by_kind() -> Table:
     rows = dict(
         db.session.execute(
             _base()
@@ -71,7 +71,7 @@ def by_kind(labels: dict) -> Table:
         .tuples()
         .all()
     )
-    return Table("kind", [(str(labels[k]), rows.get(k, 0)) for k in HonoreeKind])
+    return Table("kind", [(str(k.label), rows.get(k, 0)) for k in HonoreeKind])
 
 
 def by_category(lang: str) -> Table:
@@ -97,7 +97,7 @@ def by_district() -> Table:
     return Table("district", [(label, n) for label, n in rows])
 
 
-def by_gender(labels: dict) -> Table:
+def by_gender(not_given: str) -> Table:
     rows = dict(
         db.session.execute(
             _base()
@@ -110,8 +110,8 @@ def by_gender(labels: dict) -> Table:
     )
     return Table(
         "gender",
-        [(str(labels[g]), rows.get(g, 0)) for g in Gender]
-        + ([(str(labels[None]), rows[None])] if rows.get(None) else []),
+        [(str(g.label), rows.get(g, 0)) for g in Gender]
+        + ([(not_given, rows[None])] if rows.get(None) else []),
     )
 
 
@@ -120,7 +120,7 @@ AGE_BANDS = ((0, 17, "<18"), (18, 34, "18–34"), (35, 59, "35–59"), (60, 200,
 
 def by_age_band(unknown_label: str, today: date | None = None) -> Table:
     """Age today from the birth year (the public field), by band."""
-    year = (today or date.today()).year
+    year = (today or local_today()).year
     rows = db.session.execute(
         _base()
         .where(Honoree.kind == HonoreeKind.INDIVIDUAL)
@@ -167,7 +167,7 @@ class Streak:
 
 def national_streak(since: date = CHINA_LIST_SINCE, today: date | None = None) -> Streak:
     """中国好人榜 since `since`: months elapsed, months with a Luohe entry, entries."""
-    today = today or utcnow().date()
+    today = today or local_today()
     starts = (
         db.session.execute(
             _base()

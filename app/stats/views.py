@@ -9,8 +9,6 @@ from flask_babel import lazy_gettext as _l
 from app.core.cache import memoized, public_page
 from app.core.spreadsheets import csv_text
 from app.honors.queries import headline_figures
-from app.programs.labels import LEVEL_LABELS
-from app.registry.models import Gender, HonoreeKind
 from app.stats import queries
 
 bp = Blueprint("stats", __name__)
@@ -25,8 +23,6 @@ TITLES = {
     "age": _l("Individuals by age band"),
     "timeline": _l("Local honors per month"),
 }
-KIND_LABELS = {HonoreeKind.INDIVIDUAL: _l("Individuals"), HonoreeKind.GROUP: _l("Groups")}
-GENDER_LABELS = {Gender.MALE: _l("Male"), Gender.FEMALE: _l("Female"), None: _l("Not given")}
 
 
 def _tables() -> dict[str, queries.Table]:
@@ -38,11 +34,11 @@ def _tables() -> dict[str, queries.Table]:
 def _compute_tables(lang: str) -> dict[str, queries.Table]:
     return {
         "program": queries.by_program(lang),
-        "level": queries.by_level(LEVEL_LABELS),
-        "kind": queries.by_kind(KIND_LABELS),
+        "level": queries.by_level(),
+        "kind": queries.by_kind(),
         "category": queries.by_category(lang),
         "district": queries.by_district(),
-        "gender": queries.by_gender(GENDER_LABELS),
+        "gender": queries.by_gender(str(_l("Not given"))),
         "age": queries.by_age_band(str(_l("Unknown"))),
         "timeline": queries.timeline(),
     }

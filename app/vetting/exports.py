@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from app.core.labels import label
 from app.core.spreadsheets import XlsxBook
-from app.nominations.display import masked, state_label
+from app.nominations.display import masked
 from app.nominations.models import Nomination
 from app.privacy import crypto
 from app.programs.periods import period_label
@@ -49,7 +50,7 @@ def queue_workbook(nominations: list[Nomination], *, include_ids: bool) -> bytes
                 n.district.name if n.district else "",
                 n.organisation.name,
                 n.channel.value,
-                state_label(n.state),
+                label(n.state),
                 n.headline,
                 n.submitted_at.strftime("%Y-%m-%d %H:%M") if n.submitted_at else "",
                 (crypto.decrypt(n.id_number_enc) or "") if include_ids else shown.id_number,

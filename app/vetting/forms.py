@@ -7,8 +7,9 @@ from wtforms import BooleanField, Form, SelectChoice, SelectField
 from wtforms.validators import NumberRange, Optional
 
 from app.core.forms import IntegerField, optional_int
-from app.nominations.forms import CHANNEL_LABELS
-from app.nominations.services import STATE_LABELS
+from app.core.labels import choices
+from app.nominations.models import Channel
+from app.nominations.workflow import NominationState
 
 
 class QueueFilterForm(Form):
@@ -18,15 +19,14 @@ class QueueFilterForm(Form):
     state = SelectField(
         _l("Status"),
         choices=[SelectChoice("", _l("All"))]
-        + [SelectChoice(s.value, label) for s, label in STATE_LABELS.items() if s != "draft"],
+        + choices(s for s in NominationState if s is not NominationState.DRAFT),
         validate_choice=False,
     )
     district_id = SelectField(_l("District"), coerce=optional_int, validate_choice=False)
     category_id = SelectField(_l("Category"), coerce=optional_int, validate_choice=False)
     channel = SelectField(
         _l("Channel"),
-        choices=[SelectChoice("", _l("All"))]
-        + [SelectChoice(c.value, label) for c, label in CHANNEL_LABELS.items()],
+        choices=[SelectChoice("", _l("All"))] + choices(Channel),
         validate_choice=False,
     )
     page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100000)], default=1)

@@ -17,8 +17,6 @@ from app.db_types import enum_values
 from app.extensions import db
 from app.nominations import queries, services
 from app.nominations.forms import (
-    BODY_LABELS,
-    RESULT_LABELS,
     CheckForm,
     NoteForm,
     ReasonForm,
@@ -142,8 +140,6 @@ def detail(nomination_id: int):
         check_form=CheckForm(),
         note_form=NoteForm(),
         reason_form=ReasonForm(),
-        body_labels=BODY_LABELS,
-        result_labels=RESULT_LABELS,
     )
 
 
@@ -183,9 +179,7 @@ def decide(nomination_id: int, decision: str):
             flash(str(error.message), "error")
         else:
             db.session.commit()
-            flash(
-                _("Saved: %(state)s.", state=services.STATE_LABELS[DECISIONS[decision]]), "success"
-            )
+            flash(_("Saved: %(state)s.", state=DECISIONS[decision].label), "success")
     return redirect(url_for("vetting.detail", nomination_id=nomination_id))
 
 
