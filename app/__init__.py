@@ -66,7 +66,7 @@ def _register_commands(app: Flask) -> None:
     """`flask honors <verb>`: one group holding every domain's commands."""
     from flask.cli import AppGroup
 
-    from app.accounts import cli as accounts_cli
+    from app.admin import cli as admin_cli
     from app.core import cli as core_cli
     from app.demo import cli as demo_cli
     from app.importer import cli as importer_cli
@@ -76,7 +76,7 @@ def _register_commands(app: Flask) -> None:
 
     honors = AppGroup("honors", help="Luohe Honor Registry commands.")
     for domain in (
-        accounts_cli,
+        admin_cli,
         core_cli,
         demo_cli,
         importer_cli,
@@ -148,7 +148,6 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
     from app.api.views import bp as api_bp
-    from app.audit.views import bp as audit_bp
     from app.committee.views import admin_bp as committee_admin_bp
     from app.committee.views import bp as committee_bp
     from app.core.views import bp as core_bp
@@ -170,6 +169,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.review.views import admin_bp as review_admin_bp
     from app.review.views import bp as review_bp
     from app.roll.views import bp as roll_bp
+    from app.staff.audit_log import bp as audit_bp
     from app.staff.views import bp as staff_bp
     from app.stats.views import bp as stats_bp
     from app.vetting.views import bp as vetting_bp

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+import tomllib
 from pathlib import Path
 
 APP = Path(__file__).resolve().parent.parent / "app"
@@ -81,3 +82,16 @@ def test_local_zone_and_system_clock_only_in_clock_module():
     ]
     assert zone == [str(clock)]
     assert system_clock == []
+
+
+def test_every_package_is_in_the_import_layers_with_no_exception():
+    config = tomllib.loads((APP.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    (contract,) = config["tool"]["importlinter"]["contracts"]
+    layered = {
+        name.strip().removeprefix("app.")
+        for layer in contract["layers"]
+        for name in layer.split("|")
+    }
+    packages = {p.parent.name for p in APP.glob("*/__init__.py")}
+    assert packages - layered == set()
+    assert "ignore_imports" not in contract

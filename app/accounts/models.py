@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -12,7 +13,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.core.labels import LabelledEnum
 from app.db_types import UTCDateTime, created_at, enum_type, intpk, utcnow
 from app.extensions import db
-from app.orgs.models import Organisation
+
+if TYPE_CHECKING:  # the organisation tree sits above accounts (README "Layout")
+    from app.orgs.models import Organisation
 
 
 class Role(LabelledEnum):
@@ -63,7 +66,7 @@ class User(UserMixin, db.Model):
     password_reset_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[created_at]
 
-    organisation: Mapped[Organisation | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship("Organisation")
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
     @property

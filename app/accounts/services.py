@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -19,7 +20,9 @@ from app.audit.services import record_event
 from app.db_types import utcnow
 from app.exceptions import RefusedError
 from app.extensions import db
-from app.orgs.models import Organisation
+
+if TYPE_CHECKING:  # the organisation tree sits above accounts (README "Layout")
+    from app.orgs.models import Organisation
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
 MIN_PASSWORD_LENGTH = 10

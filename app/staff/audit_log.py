@@ -1,4 +1,7 @@
-"""The audit log for staff and admins: who, when, what, before/after, filterable."""
+"""The audit log page for staff and admins: who, when, what, before/after, filterable.
+
+It reads the events the audit package records and the accounts that acted, so it sits with
+the staff pages above both (README "Layout"); blueprint `audit` at `/staff/audit`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`flask honors create-user`."""
+"""`flask honors create-user`: an account from the command line (user administration)."""
 
 from __future__ import annotations
 
