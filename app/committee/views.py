@@ -24,7 +24,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.accounts.models import Role, User, UserRole
 from app.accounts.permissions import can_use_staff_area, can_vote
-from app.committee import exports, services
+from app.committee import ballots, exports, queries, roster, workflow
+from app.committee import results as committee_results
 from app.committee.models import CommitteeMember, ConflictStatus
 from app.committee.permissions import can_read_ballot, can_see_results
 from app.core.files import send_image
@@ -45,7 +46,7 @@ admin_bp.before_request(require(can_use_staff_area))
 
 
 def _member_or_403(cycle: Cycle):
-    member = services.membership(cycle, current_user)
+    member = queries.membership(cycle, current_user)
     if member is None:
         abort(403)
     return member
@@ -62,10 +63,10 @@ def index():
     return render_template("committee/index.html", rows=rows)
 
 
-def _ballot_input(cycle: Cycle, pool: list[Nomination]) -> services.BallotInput:
-    data = services.BallotInput()
+def _ballot_input(cycle: Cycle, pool: list[Nomination]) -> ballots.BallotInput:
+    data = ballots.BallotInput()
     rules = cycle_rules(cycle)
-    if services.open_round(cycle) or rules.ballot_rule is BallotRule.APPROVAL:
+    if queries.open_round(cycle) or rules.ballot_rule is BallotRule.APPROVAL:
         data.approvals = [
             int(v) for v in request.form.getlist("approve") if v.isdecimal() and len(v) < 10
         ]
@@ -85,15 +86,15 @@ def _ballot_input(cycle: Cycle, pool: list[Nomination]) -> services.BallotInput:
 def ballot(cycle_id: int):
     cycle = db.get_or_404(Cycle, cycle_id)
     member = _member_or_403(cycle)
-    round_ = services.open_round(cycle)
-    pool = services.candidates(cycle, round_)
+    round_ = queries.open_round(cycle)
+    pool = queries.candidates(cycle, round_)
     error = None
     typed = None
     if request.method == "POST" and EmptyForm().validate_on_submit():
         typed = _ballot_input(cycle, pool)
         try:
             receipt = _submit_with_retry(cycle.id, member.id, typed)
-        except services.CommitteeError as problem:
+        except workflow.CommitteeError as problem:
             if isinstance(problem, WindowClosedError):
                 raise  # the polite page naming the date
             db.session.rollback()
@@ -101,27 +102,27 @@ def ballot(cycle_id: int):
         else:
             flash(_("Ballot saved. Your receipt code: %(code)s", code=receipt), "success")
             return redirect(url_for("committee.ballot", cycle_id=cycle.id))
-    mine = services.my_ballot(cycle, member, round_)
+    mine = queries.my_ballot(cycle, member, round_)
     hidden = mine is not None and not can_read_ballot(current_user, mine)
-    current = typed or (services.BallotInput() if hidden else _from_ballot(mine))
+    current = typed or (ballots.BallotInput() if hidden else _from_ballot(mine))
     return render_template(
         "committee/ballot.html",
         cycle=cycle,
         member=member,
         pool=pool,
         round=round_,
-        runoff=services.current_runoff(cycle) if round_ else None,
-        conflicts=services.conflicts_of(member),
+        runoff=queries.current_runoff(cycle) if round_ else None,
+        conflicts=queries.conflicts_of(member),
         error=error,
         current=current,
         mine=mine,
         hidden=hidden,
-        accepting=services.ballots_open(cycle, utcnow()),
+        accepting=queries.ballots_open(cycle, utcnow()),
         criteria=cycle_rules(cycle).score_criteria
         or [{"code": "overall", "name_zh": "综合评分", "name_en": "Overall", "weight": 1}],
         score_rule=not round_ and cycle_rules(cycle).ballot_rule is BallotRule.SCORE,
         ConflictStatus=ConflictStatus,
-        roster_size=len(services.roster(cycle)),
+        roster_size=len(queries.roster(cycle)),
         form=EmptyForm(),
     )
 
@@ -131,16 +132,14 @@ def ballot(cycle_id: int):
 BALLOT_RETRY_SECONDS = 5
 
 
-def _submit_with_retry(cycle_id: int, member_id: int, data: services.BallotInput) -> str:
+def _submit_with_retry(cycle_id: int, member_id: int, data: ballots.BallotInput) -> str:
     """Submit and commit; a concurrent submission of the same member (SQLite's busy
     snapshot, a lost insert race) is retried from a fresh transaction."""
 
     def submit() -> str:
         cycle = db.session.get(Cycle, cycle_id)
         member = db.session.get(CommitteeMember, member_id)
-        ballot = services.submit_ballot(
-            cycle, member, data, secret=current_app.config["SECRET_KEY"]
-        )
+        ballot = ballots.submit_ballot(cycle, member, data, secret=current_app.config["SECRET_KEY"])
         return ballot.receipt
 
     try:
@@ -148,16 +147,16 @@ def _submit_with_retry(cycle_id: int, member_id: int, data: services.BallotInput
             submit, seconds=BALLOT_RETRY_SECONDS, retry_on=(OperationalError, IntegrityError)
         )
     except IntegrityError as error:
-        raise services.CommitteeError(
+        raise workflow.CommitteeError(
             _l("The ballot could not be saved; please try again.")
         ) from error
 
 
-def _from_ballot(ballot) -> services.BallotInput:
+def _from_ballot(ballot) -> ballots.BallotInput:
     if ballot is None:
-        return services.BallotInput()
+        return ballots.BallotInput()
     content = ballot.content
-    return services.BallotInput(
+    return ballots.BallotInput(
         approvals=list(content.get("approvals", [])),
         scores={int(k): v for k, v in content.get("scores", {}).items()},
         justifications={int(k): v for k, v in content.get("justifications", {}).items()},
@@ -174,10 +173,10 @@ def conflict(cycle_id: int, nomination_id: int):
     reason = (request.form.get("reason") or "").strip()[:1000]
     try:
         if request.form.get("action") == "clear":
-            services.clear_flag(member, nomination, reason=reason)
+            roster.clear_flag(member, nomination, reason=reason)
         else:
-            services.declare_conflict(member, nomination, reason=reason)
-    except services.CommitteeError as problem:
+            roster.declare_conflict(member, nomination, reason=reason)
+    except workflow.CommitteeError as problem:
         if isinstance(problem, WindowClosedError):
             raise  # recusals are frozen at the close: the polite page naming the date
         db.session.rollback()
@@ -199,7 +198,7 @@ def photo(cycle_id: int, photo_id: int):
         .where(
             NominationPhoto.id == photo_id,
             Nomination.cycle_id == cycle.id,
-            Nomination.state.in_(services.SHORTLIST_STATES),
+            Nomination.state.in_(workflow.SHORTLIST_STATES),
         )
     ).scalar_one_or_none()
     if found is None:
@@ -215,9 +214,9 @@ def bulletin(cycle_id: int):
     member = _member_or_403(cycle)
     raw_round = request.args.get("round", "0")
     round_ = int(raw_round) if raw_round.isdecimal() and len(raw_round) < 4 else 0
-    codes = services.bulletin(cycle, round_)
+    codes = queries.bulletin(cycle, round_)
     check = (request.args.get("receipt") or "").strip().upper()[:40]
-    mine = services.my_ballot(cycle, member, round_)
+    mine = queries.my_ballot(cycle, member, round_)
     return render_template(
         "committee/bulletin.html",
         cycle=cycle,
@@ -230,22 +229,22 @@ def bulletin(cycle_id: int):
 
 
 def _names(cycle: Cycle) -> dict[int, str]:
-    return {n.id: n.name for n in services.candidates(cycle)}
+    return {n.id: n.name for n in queries.candidates(cycle)}
 
 
 def _results_page(cycle: Cycle, template: str, **extra):
     """Before the close: the turnout count only. After it: the results computed then."""
-    state = services.outcome(cycle)
-    count = services.turnout(cycle, services.open_round(cycle))
+    state = queries.outcome(cycle)
+    count = queries.turnout(cycle, queries.open_round(cycle))
     return render_template(
         template,
         cycle=cycle,
         outcome=state,
-        nominations={n.id: n for n in services.candidates(cycle)} if state else {},
+        nominations={n.id: n for n in queries.candidates(cycle)} if state else {},
         turnout=count,
-        recusal_count=len(services.recusals(cycle)),
+        recusal_count=len(queries.recusals(cycle)),
         roster_size=count.roster_size,
-        accepting=services.ballots_open(cycle, utcnow()),
+        accepting=queries.ballots_open(cycle, utcnow()),
         form=EmptyForm(),
         **extra,
     )
@@ -260,10 +259,10 @@ def chair_results(cycle_id: int):
     if request.method == "POST" and EmptyForm().validate_on_submit():
         chosen = [int(v) for v in request.form.getlist("chosen") if v.isdecimal() and len(v) < 10]
         try:
-            services.record_chair_decision(
+            committee_results.record_chair_decision(
                 cycle, chosen, reason=request.form.get("reason", "")[:2000], actor=current_user
             )
-        except services.CommitteeError as problem:
+        except workflow.CommitteeError as problem:
             db.session.rollback()
             flash(str(problem.message), "error")
         else:
@@ -282,14 +281,14 @@ def manage(cycle_id: int):
     if request.method == "POST" and EmptyForm().validate_on_submit():
         try:
             _apply_roster_change(cycle)
-        except services.CommitteeError as problem:
+        except workflow.CommitteeError as problem:
             db.session.rollback()
             flash(str(problem.message), "error")
         else:
             db.session.commit()
             flash(_("Committee updated."), "success")
         return redirect(url_for("committee_admin.manage", cycle_id=cycle.id))
-    members = services.roster(cycle)
+    members = queries.roster(cycle)
     taken = {m.user_id for m in members}
     available = [
         u
@@ -306,7 +305,7 @@ def manage(cycle_id: int):
         cycle=cycle,
         members=members,
         available=available,
-        turnout=services.turnout(cycle),
+        turnout=queries.turnout(cycle),
         form=EmptyForm(),
     )
 
@@ -318,18 +317,18 @@ def _apply_roster_change(cycle: Cycle) -> None:
     if action == "add":
         user = db.session.get(User, target) if target else None
         if user is None:
-            raise services.CommitteeError(_l("Choose a committee member to add."))
-        services.add_member(cycle, user, chair=request.form.get("chair") == "y", actor=current_user)
+            raise workflow.CommitteeError(_l("Choose a committee member to add."))
+        roster.add_member(cycle, user, chair=request.form.get("chair") == "y", actor=current_user)
         return
     member = db.session.get(CommitteeMember, target) if target else None
     if member is None or member.cycle_id != cycle.id:
-        raise services.CommitteeError(_l("Unknown committee member."))
+        raise workflow.CommitteeError(_l("Unknown committee member."))
     if action == "remove":
-        services.remove_member(cycle, member, actor=current_user)
+        roster.remove_member(cycle, member, actor=current_user)
     elif action == "chair":
-        services.set_chair(cycle, member, actor=current_user)
+        roster.set_chair(cycle, member, actor=current_user)
     else:
-        raise services.CommitteeError(_l("Unknown action."))
+        raise workflow.CommitteeError(_l("Unknown action."))
 
 
 @admin_bp.route("/cycles/<int:cycle_id>/results", methods=["GET", "POST"])
@@ -338,17 +337,17 @@ def results(cycle_id: int):
     if request.method == "POST" and EmptyForm().validate_on_submit():
         action = request.form.get("action")
         handlers = {
-            "close": lambda: services.close_voting(cycle, actor=current_user),
-            "remind": lambda: services.remind_non_voters(cycle, actor=current_user),
-            "apply": lambda: services.apply_results(cycle, actor=current_user),
-            "runoff": lambda: services.open_runoff(cycle, actor=current_user),
-            "close_runoff": lambda: services.close_runoff(cycle, actor=current_user),
+            "close": lambda: ballots.close_voting(cycle, actor=current_user),
+            "remind": lambda: ballots.remind_non_voters(cycle, actor=current_user),
+            "apply": lambda: committee_results.apply_results(cycle, actor=current_user),
+            "runoff": lambda: committee_results.open_runoff(cycle, actor=current_user),
+            "close_runoff": lambda: committee_results.close_runoff(cycle, actor=current_user),
         }
         try:
             if action not in handlers:
-                raise services.CommitteeError(_l("Unknown action."))
+                raise workflow.CommitteeError(_l("Unknown action."))
             done = handlers[action]()
-        except services.CommitteeError as problem:
+        except workflow.CommitteeError as problem:
             db.session.rollback()
             flash(str(problem.message), "error")
         else:
@@ -364,7 +363,7 @@ def results(cycle_id: int):
 @admin_bp.get("/cycles/<int:cycle_id>/results.xlsx")
 def results_export(cycle_id: int):
     cycle = db.get_or_404(Cycle, cycle_id)
-    state = services.outcome(cycle)
+    state = queries.outcome(cycle)
     if state is None:
         flash(_("The results can be exported once the vote is closed."), "error")
         return redirect(url_for("committee_admin.results", cycle_id=cycle.id))
