@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
 
 from app.committee import ballots
-from app.committee import views as committee_views
 from app.committee.models import Ballot
+from app.committee.views import judges as committee_views
 from app.extensions import cache, db
 from tests.committee.conftest import build
 from tests.conftest import csrf_token, login

@@ -1,35 +1,24 @@
-"""Committee pages (/committee) and the staff side (/staff/cycles/<id>/committee, results)."""
+"""The committee members' pages (/committee): ballot, conflicts, photos, bulletin, results."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from app.accounts.models import Role, User, UserRole
-from app.accounts.permissions import can_use_staff_area, can_vote
-from app.committee import ballots, exports, queries, roster, workflow
+from app.accounts.permissions import can_vote
+from app.committee import ballots, queries, roster, workflow
 from app.committee import results as committee_results
+from app.committee.forms import ChairDecisionForm, ConflictForm, ballot_form
 from app.committee.models import CommitteeMember, ConflictStatus
 from app.committee.permissions import can_read_ballot, can_see_results
+from app.committee.views.results_page import render_results
 from app.core.files import send_image
-from app.core.forms import EmptyForm
 from app.core.guards import require
 from app.core.retry import commit_with_retry
 from app.db_types import utcnow
@@ -41,8 +30,6 @@ from app.programs.rules import cycle_rules
 
 bp = Blueprint("committee", __name__)
 bp.before_request(require(can_vote))
-admin_bp = Blueprint("committee_admin", __name__)
-admin_bp.before_request(require(can_use_staff_area))
 
 
 def _member_or_403(cycle: Cycle):
@@ -63,23 +50,12 @@ def index():
     return render_template("committee/index.html", rows=rows)
 
 
-def _ballot_input(cycle: Cycle, pool: list[Nomination]) -> ballots.BallotInput:
-    data = ballots.BallotInput()
+def _criteria(cycle: Cycle) -> list[str] | None:
+    """The criteria a ballot scores, or None when it approves (a runoff always does)."""
     rules = cycle_rules(cycle)
     if queries.open_round(cycle) or rules.ballot_rule is BallotRule.APPROVAL:
-        data.approvals = [
-            int(v) for v in request.form.getlist("approve") if v.isdecimal() and len(v) < 10
-        ]
-        return data
-    criteria = rules.criterion_codes or ["overall"]
-    for nomination in pool:
-        marks = {}
-        for criterion in criteria:
-            raw = request.form.get(f"score-{nomination.id}-{criterion}", "").strip()
-            marks[criterion] = int(raw) if raw.isdecimal() and len(raw) <= 2 else None
-        data.scores[nomination.id] = marks
-        data.justifications[nomination.id] = request.form.get(f"why-{nomination.id}", "")[:1000]
-    return data
+        return None
+    return rules.criterion_codes or ["overall"]
 
 
 @bp.route("/cycles/<int:cycle_id>", methods=["GET", "POST"])
@@ -90,8 +66,10 @@ def ballot(cycle_id: int):
     pool = queries.candidates(cycle, round_)
     error = None
     typed = None
-    if request.method == "POST" and EmptyForm().validate_on_submit():
-        typed = _ballot_input(cycle, pool)
+    criteria = _criteria(cycle)
+    form = ballot_form(pool, criteria)
+    if form.validate_on_submit():
+        typed = form.ballot_input(pool, criteria)
         try:
             receipt = _submit_with_retry(cycle.id, member.id, typed)
         except workflow.CommitteeError as problem:
@@ -123,7 +101,7 @@ def ballot(cycle_id: int):
         score_rule=not round_ and cycle_rules(cycle).ballot_rule is BallotRule.SCORE,
         ConflictStatus=ConflictStatus,
         roster_size=len(queries.roster(cycle)),
-        form=EmptyForm(),
+        form=form,
     )
 
 
@@ -170,9 +148,10 @@ def conflict(cycle_id: int, nomination_id: int):
     nomination = db.session.get(Nomination, nomination_id)
     if nomination is None or nomination.cycle_id != cycle.id:
         abort(404)
-    reason = (request.form.get("reason") or "").strip()[:1000]
+    form = ConflictForm()
+    reason = form.reason.data
     try:
-        if request.form.get("action") == "clear":
+        if form.action.data == "clear":
             roster.clear_flag(member, nomination, reason=reason)
         else:
             roster.declare_conflict(member, nomination, reason=reason)
@@ -228,39 +207,17 @@ def bulletin(cycle_id: int):
     )
 
 
-def _names(cycle: Cycle) -> dict[int, str]:
-    return {n.id: n.name for n in queries.candidates(cycle)}
-
-
-def _results_page(cycle: Cycle, template: str, **extra):
-    """Before the close: the turnout count only. After it: the results computed then."""
-    state = queries.outcome(cycle)
-    count = queries.turnout(cycle, queries.open_round(cycle))
-    return render_template(
-        template,
-        cycle=cycle,
-        outcome=state,
-        nominations={n.id: n for n in queries.candidates(cycle)} if state else {},
-        turnout=count,
-        recusal_count=len(queries.recusals(cycle)),
-        roster_size=count.roster_size,
-        accepting=queries.ballots_open(cycle, utcnow()),
-        form=EmptyForm(),
-        **extra,
-    )
-
-
 @bp.route("/cycles/<int:cycle_id>/results", methods=["GET", "POST"])
 def chair_results(cycle_id: int):
     cycle = db.get_or_404(Cycle, cycle_id)
     member = _member_or_403(cycle)
     if not can_see_results(current_user, member):
         abort(403)
-    if request.method == "POST" and EmptyForm().validate_on_submit():
-        chosen = [int(v) for v in request.form.getlist("chosen") if v.isdecimal() and len(v) < 10]
+    form = ChairDecisionForm()
+    if form.validate_on_submit():
         try:
             committee_results.record_chair_decision(
-                cycle, chosen, reason=request.form.get("reason", "")[:2000], actor=current_user
+                cycle, form.chosen.data, reason=form.reason.data, actor=current_user
             )
         except workflow.CommitteeError as problem:
             db.session.rollback()
@@ -269,110 +226,4 @@ def chair_results(cycle_id: int):
             db.session.commit()
             flash(_("The chair's decision is recorded."), "success")
         return redirect(url_for("committee.chair_results", cycle_id=cycle.id))
-    return _results_page(cycle, "committee/results.html", chair=True)
-
-
-# ----------------------------------------------------------------------------- staff side
-
-
-@admin_bp.route("/cycles/<int:cycle_id>/committee", methods=["GET", "POST"])
-def manage(cycle_id: int):
-    cycle = db.get_or_404(Cycle, cycle_id)
-    if request.method == "POST" and EmptyForm().validate_on_submit():
-        try:
-            _apply_roster_change(cycle)
-        except workflow.CommitteeError as problem:
-            db.session.rollback()
-            flash(str(problem.message), "error")
-        else:
-            db.session.commit()
-            flash(_("Committee updated."), "success")
-        return redirect(url_for("committee_admin.manage", cycle_id=cycle.id))
-    members = queries.roster(cycle)
-    taken = {m.user_id for m in members}
-    available = [
-        u
-        for u in db.session.scalars(
-            sa.select(User)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(UserRole.role == Role.COMMITTEE, User.is_active.is_(True))
-            .order_by(User.username)
-        )
-        if u.id not in taken
-    ]
-    return render_template(
-        "committee/manage.html",
-        cycle=cycle,
-        members=members,
-        available=available,
-        turnout=queries.turnout(cycle),
-        form=EmptyForm(),
-    )
-
-
-def _apply_roster_change(cycle: Cycle) -> None:
-    action = request.form.get("action")
-    raw = request.form.get("id", "")
-    target = int(raw) if raw.isdecimal() and len(raw) < 10 else None
-    if action == "add":
-        user = db.session.get(User, target) if target else None
-        if user is None:
-            raise workflow.CommitteeError(_l("Choose a committee member to add."))
-        roster.add_member(cycle, user, chair=request.form.get("chair") == "y", actor=current_user)
-        return
-    member = db.session.get(CommitteeMember, target) if target else None
-    if member is None or member.cycle_id != cycle.id:
-        raise workflow.CommitteeError(_l("Unknown committee member."))
-    if action == "remove":
-        roster.remove_member(cycle, member, actor=current_user)
-    elif action == "chair":
-        roster.set_chair(cycle, member, actor=current_user)
-    else:
-        raise workflow.CommitteeError(_l("Unknown action."))
-
-
-@admin_bp.route("/cycles/<int:cycle_id>/results", methods=["GET", "POST"])
-def results(cycle_id: int):
-    cycle = db.get_or_404(Cycle, cycle_id)
-    if request.method == "POST" and EmptyForm().validate_on_submit():
-        action = request.form.get("action")
-        handlers = {
-            "close": lambda: ballots.close_voting(cycle, actor=current_user),
-            "remind": lambda: ballots.remind_non_voters(cycle, actor=current_user),
-            "apply": lambda: committee_results.apply_results(cycle, actor=current_user),
-            "runoff": lambda: committee_results.open_runoff(cycle, actor=current_user),
-            "close_runoff": lambda: committee_results.close_runoff(cycle, actor=current_user),
-        }
-        try:
-            if action not in handlers:
-                raise workflow.CommitteeError(_l("Unknown action."))
-            done = handlers[action]()
-        except workflow.CommitteeError as problem:
-            db.session.rollback()
-            flash(str(problem.message), "error")
-        else:
-            db.session.commit()
-            if action == "remind":
-                flash(_("Reminder sent to %(n)d members.", n=done), "success")
-            else:
-                flash(_("Done."), "success")
-        return redirect(url_for("committee_admin.results", cycle_id=cycle.id))
-    return _results_page(cycle, "committee/results.html", chair=False)
-
-
-@admin_bp.get("/cycles/<int:cycle_id>/results.xlsx")
-def results_export(cycle_id: int):
-    cycle = db.get_or_404(Cycle, cycle_id)
-    state = queries.outcome(cycle)
-    if state is None:
-        flash(_("The results can be exported once the vote is closed."), "error")
-        return redirect(url_for("committee_admin.results", cycle_id=cycle.id))
-    data = exports.results_workbook(cycle, state, _names(cycle))
-    response = send_file(
-        io.BytesIO(data),
-        as_attachment=True,
-        download_name=f"results-{cycle.program.code}-{cycle.period}.xlsx",
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return render_results(cycle, chair=True)
