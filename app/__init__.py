@@ -148,8 +148,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
     from app.api.views import bp as api_bp
-    from app.committee.views import admin_bp as committee_admin_bp
-    from app.committee.views import bp as committee_bp
+    from app.committee.views.judges import bp as committee_bp
+    from app.committee.views.staff import admin_bp as committee_admin_bp
     from app.core.views import bp as core_bp
     from app.courtesy.views import bp as courtesy_bp
     from app.home.views import bp as home_bp

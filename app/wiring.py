@@ -14,8 +14,10 @@ import sqlalchemy as sa
 
 def wire() -> None:
     """Register every cross-domain hook. Idempotent: each registry keeps a hook once."""
+    from app.committee import ballots as committee_ballots
     from app.committee import reminders as committee_reminders
-    from app.committee import services as committee
+    from app.committee import results as committee_results
+    from app.committee import roster as committee_roster
     from app.core import cache, public_data
     from app.courtesy import services as courtesy
     from app.honors import services as honors
@@ -32,17 +34,17 @@ def wire() -> None:
     # come first, registered where they are defined).
     programs.precondition(CyclePhase.PUBLIC_REVIEW, CyclePhase.VOTING)(nominations.vetting_finished)
     programs.precondition(CyclePhase.CLOSED)(nominations.nothing_to_decide)
-    programs.precondition(CyclePhase.VOTING)(committee.committee_ready)
-    programs.precondition(CyclePhase.NOTICE)(committee.results_applied)
+    programs.precondition(CyclePhase.VOTING)(committee_roster.committee_ready)
+    programs.precondition(CyclePhase.NOTICE)(committee_results.results_applied)
     programs.precondition(CyclePhase.PUBLISHED)(notice.notice_clear)
 
     # Right after a cycle enters a phase, in the same transaction.
     programs.on_enter(CyclePhase.NOMINATING)(nomination_reminders.call_for_nominations)
-    programs.on_enter(CyclePhase.VOTING)(committee.freeze_roster)
-    programs.on_enter(CyclePhase.NOTICE)(committee.into_notice)
+    programs.on_enter(CyclePhase.VOTING)(committee_roster.freeze_roster)
+    programs.on_enter(CyclePhase.NOTICE)(committee_results.into_notice)
 
     # `flask honors schedule`, after the cycles' own dated moves.
-    programs.on_schedule(committee.close_due_votes)
+    programs.on_schedule(committee_ballots.close_due_votes)
     programs.on_schedule(committee_reminders.remind_ballots)
     programs.on_schedule(nomination_reminders.remind_drafts_task)
     programs.on_schedule(notice.note_ended_notices)

@@ -53,7 +53,7 @@ def test_backup_then_restore_keeps_every_row(app, runner, tmp_path, tmp_path_fac
     restored = fresh.test_cli_runner().invoke(args=["honors", "restore", str(target), "--yes"])
     assert restored.exit_code == 0, restored.output
     assert _counts(fresh) == before
-    from app.committee import services as committee
+    from app.committee import queries
     from app.programs.models import Cycle, Program
     from app.programs.workflow import CyclePhase
 
@@ -67,7 +67,7 @@ def test_backup_then_restore_keeps_every_row(app, runner, tmp_path, tmp_path_fac
                 .order_by(Cycle.id)
                 .limit(1)
             )
-            main = committee.compute(cycle)
+            main = queries.compute(cycle)
             return [(r.candidate_id, r.approvals, r.outcome) for r in main.rows]
 
     assert tally(fresh) == tally(app)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from bs4 import BeautifulSoup
 
 from app.accounts.models import Role, User
-from app.committee import services as committee
+from app.committee import queries
 from app.committee.models import Ballot, CommitteeMember, TallySnapshot
 from app.courtesy.models import AidGrant
 from app.db_types import utcnow
@@ -196,8 +196,8 @@ def test_demo_annual_vote_is_open_with_some_ballots_and_no_figures(app, now):
         assert _count(Ballot, Ballot.cycle_id == voting.id) == 3
         assert voting.voting_closed_at is None
         assert _count(TallySnapshot, TallySnapshot.cycle_id == voting.id) == 0
-        assert committee.final_result(voting) is None
-        assert committee.ballots_open(voting, now)
+        assert queries.final_result(voting) is None
+        assert queries.ballots_open(voting, now)
         ballots = db.session.scalars(sa.select(Ballot).where(Ballot.cycle_id == voting.id))
         assert all(voting.voting_starts_at <= b.submitted_at <= now for b in ballots)
 

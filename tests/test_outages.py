@@ -7,9 +7,9 @@ import redis
 import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
 
-from app.committee import services as committee
-from app.committee import views as committee_views
+from app.committee import ballots
 from app.committee.models import Ballot
+from app.committee.views import judges as committee_views
 from app.extensions import cache, db
 from tests.committee.conftest import build
 from tests.conftest import csrf_token, login
@@ -41,7 +41,7 @@ def test_ballot_on_a_database_locked_too_long_answers_503(app, monkeypatch):
     def locked(*args, **kwargs):
         raise OperationalError("UPDATE ballots", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(committee, "submit_ballot", locked)
+    monkeypatch.setattr(ballots, "submit_ballot", locked)
     monkeypatch.setattr(committee_views, "BALLOT_RETRY_SECONDS", 0)
     response = client.post(
         page, data={"csrf_token": token, "approve": [str(setup.candidate_ids[0])]}

@@ -199,7 +199,7 @@ def test_feed_entry_titles_show_no_period_codes(app, client):
 def test_ballot_reminder_subject_names_the_period_label(app):
     import sqlalchemy as sa
 
-    from app.committee import services as committee
+    from app.committee import ballots
     from app.notifications.models import Notification
     from app.programs.models import Cycle
     from tests.committee.conftest import build
@@ -208,7 +208,7 @@ def test_ballot_reminder_subject_names_the_period_label(app):
         setup = build(members=2, candidates=2, quota=1)
         cycle = db.session.get(Cycle, setup.cycle_id)
         program = cycle.program.name_zh
-        assert committee.remind_non_voters(cycle, actor=None) == 2
+        assert ballots.remind_non_voters(cycle, actor=None) == 2
         db.session.commit()
         subjects = set(db.session.scalars(sa.select(Notification.subject)))
         db.session.remove()

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from app.accounts.models import Role
-from app.committee import services as committee
+from app.committee import ballots, queries
 from app.core.spreadsheets import XlsxBook, csv_field, csv_text
 from app.courtesy import services as courtesy_services
 from app.courtesy.models import AidType
@@ -121,11 +121,11 @@ def test_results_export_stores_formula_name_as_text(app, login_as):
         setup = build(candidates=2, members=3)
         db.session.get(Nomination, setup.candidate_ids[0]).name = EVIL
         cycle = db.session.get(Cycle, setup.cycle_id)
-        for member in committee.roster(cycle):
-            committee.submit_ballot(
-                cycle, member, committee.BallotInput(approvals=setup.candidate_ids), secret="s"
+        for member in queries.roster(cycle):
+            ballots.submit_ballot(
+                cycle, member, ballots.BallotInput(approvals=setup.candidate_ids), secret="s"
             )
-        committee.close_voting(cycle, actor=None)  # results exist only once voting closed
+        ballots.close_voting(cycle, actor=None)  # results exist only once voting closed
         db.session.commit()
     staff = login_as(Role.STAFF)
     response = staff.get(f"/staff/cycles/{setup.cycle_id}/results.xlsx")

@@ -30,9 +30,9 @@ def test_cycle_preconditions_registered_in_order(app):
         ],
         CyclePhase.VOTING: [
             "app.nominations.services.vetting_finished",
-            "app.committee.services.committee_ready",
+            "app.committee.roster.committee_ready",
         ],
-        CyclePhase.NOTICE: ["app.committee.services.results_applied"],
+        CyclePhase.NOTICE: ["app.committee.results.results_applied"],
         CyclePhase.PUBLISHED: [
             "app.programs.services._notice_over",
             "app.notice.services.notice_clear",
@@ -46,11 +46,11 @@ def test_cycle_effects_and_scheduled_tasks_registered_in_order(app):
 
     assert {phase: _names(effects) for phase, effects in hooks["effects"].items()} == {
         CyclePhase.NOMINATING: ["app.nominations.reminders.call_for_nominations"],
-        CyclePhase.VOTING: ["app.committee.services.freeze_roster"],
-        CyclePhase.NOTICE: ["app.committee.services.into_notice"],
+        CyclePhase.VOTING: ["app.committee.roster.freeze_roster"],
+        CyclePhase.NOTICE: ["app.committee.results.into_notice"],
     }
     assert _names(hooks["scheduled"]) == [
-        "app.committee.services.close_due_votes",
+        "app.committee.ballots.close_due_votes",
         "app.committee.reminders.remind_ballots",
         "app.nominations.reminders.remind_drafts_task",
         "app.notice.services.note_ended_notices",

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from app.committee.services import CommitteeError, remind_non_voters
+from app.committee.ballots import remind_non_voters
+from app.committee.workflow import CommitteeError
 from app.extensions import db
 from app.notifications.services import remember_once
 from app.programs.models import Cycle

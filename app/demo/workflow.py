@@ -468,8 +468,8 @@ def load_committees(
 def _cast_ballots(cycle: Cycle, members, now: datetime, receipt_secret: str) -> int:
     """Ballots with receipts (and their first version) for `members`: each approves, or
     scores well, the candidates the cycle went on with."""
+    from app.committee.ballots import receipt_code
     from app.committee.models import Ballot, BallotVersion
-    from app.committee.services import receipt_code
 
     pool = list(
         db.session.scalars(
@@ -511,7 +511,7 @@ def _close_vote(cycle: Cycle) -> None:
     """The vote as closed at its end date: the committee's tally of the ballots, kept."""
     from app.committee import tally
     from app.committee.models import TallySnapshot
-    from app.committee.services import compute
+    from app.committee.queries import compute
 
     db.session.flush()
     closed_at = cycle.voting_ends_at

@@ -26,7 +26,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
 from app.accounts.permissions import can_use_staff_area
-from app.committee import services as committee
+from app.committee import queries as committee_queries
 from app.committee.models import Runoff
 from app.core.cache import public_page
 from app.core.files import send_image
@@ -82,7 +82,7 @@ def transparency(program_code: str, period: str):
         .unique()
         .all()
     )
-    main = committee.final_result(cycle)  # computed when the vote closed
+    main = committee_queries.final_result(cycle)  # computed when the vote closed
     runoffs = db.session.scalars(
         sa.select(Runoff).where(Runoff.cycle_id == cycle.id).order_by(Runoff.round)
     ).all()
@@ -117,7 +117,7 @@ def transparency(program_code: str, period: str):
         # Vote totals per candidate, named only for the honorees published on this page.
         candidate_name=lambda nomination_id: names.get(honoree_of.get(nomination_id)),
         runoffs=runoffs,
-        recusals=len(committee.recusals(cycle)),
+        recusals=len(committee_queries.recusals(cycle)),
         likes=likes,
         total_likes=sum(likes.values()),
         objections_received=sum(objections.values()),

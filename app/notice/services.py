@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import Role, User, UserRole
 from app.audit.services import record_event
-from app.committee import services as committee
+from app.committee import queries as committee_queries
 from app.core import uploads
 from app.db_types import utcnow
 from app.exceptions import RefusedError, WindowClosedError
@@ -162,7 +162,7 @@ def next_ranked(cycle: Cycle) -> Nomination | None:
     """The best not-selected candidate above threshold, in the committee's ranking as
     computed when the vote closed (nothing after the close, a late recusal or a withdrawn
     candidate, changes it)."""
-    main = committee.final_result(cycle)
+    main = committee_queries.final_result(cycle)
     for row in main.rows if main is not None else []:
         if not row.above_threshold:
             continue

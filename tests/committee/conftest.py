@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 
 from app.accounts.models import Role
-from app.committee import services
+from app.committee import queries
+from app.committee import roster as committee_roster
 from app.db_types import utcnow
 from app.extensions import db
 from app.nominations.workflow import NominationState
@@ -58,12 +59,12 @@ def build(
             username=f"judge{i}-{cycle.id}",
             organisation=orgs[0] if same_org_member and i == 0 else None,
         )
-        services.add_member(cycle, user, chair=i == 0, actor=None)
+        committee_roster.add_member(cycle, user, chair=i == 0, actor=None)
         users.append(user)
     cycle_services.transition_cycle(cycle, CyclePhase.VOTING, actor=None)
     db.session.commit()
     staff = factories.make_user(Role.STAFF)
-    roster = services.roster(cycle)
+    roster = queries.roster(cycle)
     by_user = {m.user_id: m.id for m in roster}
     return VotingSetup(
         cycle_id=cycle.id,

@@ -17,7 +17,8 @@ from openpyxl import load_workbook
 
 from app.accounts.models import Role, User
 from app.audit.models import AuditEvent
-from app.committee import services
+from app.committee import ballots, queries
+from app.committee import results as committee_results
 from app.committee.models import Ballot, Conflict
 from app.db_types import utcnow
 from app.extensions import cache, db, limiter
@@ -174,7 +175,7 @@ def test_staff_close_then_results_shown_once_from_final_ballots(app, voting):
             )
         )
         db.session.commit()
-        main = services.final_result(cycle)
+        main = queries.final_result(cycle)
         assert {r.candidate_id: r.approvals for r in main.rows} == approvals
     export = staff.get(f"/staff/cycles/{voting.cycle_id}/results.xlsx")
     rows = list(load_workbook(io.BytesIO(export.data)).active.iter_rows(values_only=True))
@@ -223,7 +224,7 @@ def test_ballot_after_staff_close_refused_and_counted_ballots_unchanged(app, vot
     for username in voting.member_usernames[:5]:
         _vote(_client(app, username), voting.cycle_id, a)
     with app.app_context():
-        services.close_voting(db.session.get(Cycle, voting.cycle_id), actor=None)
+        ballots.close_voting(db.session.get(Cycle, voting.cycle_id), actor=None)
         db.session.commit()
     response = late.post(
         f"/committee/cycles/{voting.cycle_id}",
@@ -251,12 +252,12 @@ def test_recusal_after_close_refused_and_promotion_after_upheld_objection_unchan
     marks = [(10, 10, 4), (10, 6, 8), (10, 6, 8)]
     with app.app_context():
         cycle = db.session.get(Cycle, setup.cycle_id)
-        for member, scores in zip(services.roster(cycle), marks, strict=True):
-            data = services.BallotInput(
+        for member, scores in zip(queries.roster(cycle), marks, strict=True):
+            data = ballots.BallotInput(
                 scores={n: {"overall": s} for n, s in zip(setup.candidate_ids, scores, strict=True)}
             )
-            services.submit_ballot(cycle, member, data, secret="s")
-        services.apply_results(cycle, actor=None)
+            ballots.submit_ballot(cycle, member, data, secret="s")
+        committee_results.apply_results(cycle, actor=None)
         cycle_services.transition_cycle(cycle, CyclePhase.NOTICE, actor=None)
         db.session.commit()
     judge = _client(app, setup.member_usernames[0])
@@ -383,5 +384,5 @@ def test_runoff_figures_hidden_until_staff_close_the_runoff(app):
     assert page.count("<table") == 2
     with app.app_context():
         cycle = db.session.get(Cycle, setup.cycle_id)
-        runoff = services.final_result(cycle, 1)
+        runoff = queries.final_result(cycle, 1)
         assert {r.candidate_id: r.approvals for r in runoff.rows} == {b: 4, c: 0}

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from app.accounts.models import Role
-from app.committee import services
+from app.committee import ballots as committee_ballots
+from app.committee import queries, roster, workflow
 from app.committee.models import Ballot, BallotVersion, Conflict, ConflictStatus
 from app.extensions import db
 from app.nominations.models import Nomination
@@ -48,7 +49,7 @@ def test_voting_requires_committee_and_chair(app, ctx):
     cycle_services.transition_cycle(cycle, CyclePhase.VETTING, actor=None)
     with pytest.raises(TransitionError, match="评审委员会|committee"):
         cycle_services.transition_cycle(cycle, CyclePhase.VOTING, actor=None)
-    services.add_member(cycle, factories.make_user(Role.COMMITTEE), actor=None)
+    roster.add_member(cycle, factories.make_user(Role.COMMITTEE), actor=None)
     with pytest.raises(TransitionError, match="主任|chair"):
         cycle_services.transition_cycle(cycle, CyclePhase.VOTING, actor=None)
 
@@ -59,8 +60,8 @@ def test_roster_and_candidates_frozen_when_voting_opens(app, voting):
         assert cycle.committee_frozen_at is not None
         states = set(db.session.scalars(sa.select(Nomination.state)))
         assert states == {NominationState.SHORTLISTED}
-        with pytest.raises(services.CommitteeError):
-            services.add_member(cycle, factories.make_user(Role.COMMITTEE), actor=None)
+        with pytest.raises(workflow.CommitteeError):
+            roster.add_member(cycle, factories.make_user(Role.COMMITTEE), actor=None)
     staff = _client(app, voting.staff_username)
     token = csrf_token(staff, f"/staff/cycles/{voting.cycle_id}/committee")
     response = staff.post(
@@ -74,7 +75,7 @@ def test_roster_and_candidates_frozen_when_voting_opens(app, voting):
 
 def services_roster(app, voting):
     with app.app_context():
-        return services.roster(db.session.get(Cycle, voting.cycle_id))
+        return queries.roster(db.session.get(Cycle, voting.cycle_id))
 
 
 def test_non_members_get_403(app, voting):
@@ -123,7 +124,7 @@ def test_changed_ballot_last_counts_versions_kept_receipt_on_bulletin(app, votin
         assert versions == [{"approvals": [a]}, {"approvals": [b]}]
         receipt = ballot.receipt
         cycle = db.session.get(Cycle, voting.cycle_id)
-        main = services.compute(cycle)
+        main = queries.compute(cycle)
         counts = {r.candidate_id: r.approvals for r in main.rows}
         assert counts[a] == 0 and counts[b] == 1
     page = client.get(f"/committee/cycles/{voting.cycle_id}/bulletin?receipt={receipt}")
@@ -157,7 +158,7 @@ def test_auto_flag_blocks_ballot_until_confirmed_or_recused(app):
     assert response.status_code == 200 and "form-errors" in response.get_data(as_text=True)
     with app.app_context():
         cycle = db.session.get(Cycle, setup.cycle_id)
-        assert (setup.member_ids[0], flagged) in services.recusals(cycle)
+        assert (setup.member_ids[0], flagged) in queries.recusals(cycle)
 
 
 def test_declared_conflict_excludes_member_from_candidate_count(app, voting):
@@ -170,7 +171,7 @@ def test_declared_conflict_excludes_member_from_candidate_count(app, voting):
     )
     _vote(judge, voting.cycle_id, voting.candidate_ids[0])
     with app.app_context():
-        main = services.compute(db.session.get(Cycle, voting.cycle_id))
+        main = queries.compute(db.session.get(Cycle, voting.cycle_id))
         row = next(r for r in main.rows if r.candidate_id == target)
         assert (row.eligible_ballots, row.recusals) == (0, 1)
 
@@ -241,14 +242,14 @@ def test_tie_runoff_then_chair_decision(app):
     # b and c are tied for the one place left.
     _everyone_votes(app, setup, [(a, b), (a, b), (a, c), (a, c), (b, c)])
     with app.app_context():
-        assert services.outcome(db.session.get(Cycle, setup.cycle_id)) is None
+        assert queries.outcome(db.session.get(Cycle, setup.cycle_id)) is None
     staff = _client(app, setup.staff_username)
     token = csrf_token(staff, f"/staff/cycles/{setup.cycle_id}/results")
     staff.post(
         f"/staff/cycles/{setup.cycle_id}/results", data={"csrf_token": token, "action": "close"}
     )
     with app.app_context():
-        outcome = services.outcome(db.session.get(Cycle, setup.cycle_id))
+        outcome = queries.outcome(db.session.get(Cycle, setup.cycle_id))
         assert outcome.winners == [a] and sorted(outcome.unresolved) == [b, c]
         assert outcome.places_open == 1
     staff.post(
@@ -364,7 +365,7 @@ def test_thirty_members_at_once_all_counted(app):
     _threads(30, submit)
     assert statuses.count(302) == 30, statuses
     with app.app_context():
-        main = services.compute(db.session.get(Cycle, setup.cycle_id))
+        main = queries.compute(db.session.get(Cycle, setup.cycle_id))
         assert main.ballots_cast == 30
         assert (
             next(r.approvals for r in main.rows if r.candidate_id == setup.candidate_ids[0]) == 30
@@ -408,18 +409,18 @@ def test_collective_award_has_its_own_ballot_limit(app):
             groups.append(nomination.id)
         db.session.commit()
         member = committee_member(cycle)
-        with pytest.raises(services.CommitteeError, match="集体"):
-            services.submit_ballot(
-                cycle, member, services.BallotInput(approvals=groups), secret="s"
+        with pytest.raises(workflow.CommitteeError, match="集体"):
+            committee_ballots.submit_ballot(
+                cycle, member, committee_ballots.BallotInput(approvals=groups), secret="s"
             )
-        ballot = services.submit_ballot(
+        ballot = committee_ballots.submit_ballot(
             cycle,
             member,
-            services.BallotInput(approvals=[*setup.candidate_ids, groups[0]]),
+            committee_ballots.BallotInput(approvals=[*setup.candidate_ids, groups[0]]),
             secret="s",
         )
         assert sorted(ballot.content["approvals"]) == sorted([*setup.candidate_ids, groups[0]])
 
 
 def committee_member(cycle):
-    return services.roster(cycle)[1]
+    return queries.roster(cycle)[1]

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from app.accounts.models import Role
 from app.audit.models import AuditEvent
-from app.committee import services as committee
+from app.committee import ballots, queries, results
 from app.db_types import utcnow
 from app.extensions import db
 from app.honors import services as honors
@@ -298,11 +298,11 @@ def _in_notice_and_over(app) -> tuple[int, int]:
     with app.app_context():
         setup = build(members=3, candidates=1, quota=1)
         cycle = db.session.get(Cycle, setup.cycle_id)
-        for member in committee.roster(cycle):
-            committee.submit_ballot(
-                cycle, member, committee.BallotInput(approvals=setup.candidate_ids), secret="s"
+        for member in queries.roster(cycle):
+            ballots.submit_ballot(
+                cycle, member, ballots.BallotInput(approvals=setup.candidate_ids), secret="s"
             )
-        committee.apply_results(cycle, actor=None)
+        results.apply_results(cycle, actor=None)
         cycle_services.transition_cycle(cycle, CyclePhase.NOTICE, actor=None)
         past = utcnow() - timedelta(minutes=1)
         cycle.notice_starts_at = utcnow() - timedelta(days=8)  # a full 7-day notice has run

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask_babel import format_datetime
 
 from app.audit.models import AuditEvent
-from app.committee import services as committee
+from app.committee import ballots, queries, results
 from app.db_types import utcnow
 from app.exceptions import WindowClosedError
 from app.extensions import db
@@ -36,11 +36,9 @@ def in_notice(app):
         setup = build(members=3, candidates=3, quota=2)
         cycle = db.session.get(Cycle, setup.cycle_id)
         a, b, _c = setup.candidate_ids
-        for member in committee.roster(cycle):
-            committee.submit_ballot(
-                cycle, member, committee.BallotInput(approvals=[a, b]), secret="s"
-            )
-        committee.apply_results(cycle, actor=None)
+        for member in queries.roster(cycle):
+            ballots.submit_ballot(cycle, member, ballots.BallotInput(approvals=[a, b]), secret="s")
+        results.apply_results(cycle, actor=None)
         cycle_services.transition_cycle(cycle, CyclePhase.NOTICE, actor=None)
         db.session.commit()
         return setup

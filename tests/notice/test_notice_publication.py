@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.committee import services as committee
+from app.committee import ballots, queries, results
 from app.db_types import utcnow
 from app.extensions import cache, db
 from app.nominations.models import Nomination
@@ -32,11 +32,11 @@ def notice(app):
         cycle = db.session.get(Cycle, setup.cycle_id)
         a, b, c, d = setup.candidate_ids
         choices = [(a, b), (a, b), (a, b), (a, c), (a, c), (b, c), (b, c)]
-        for member, chosen in zip(committee.roster(cycle), choices, strict=True):
-            committee.submit_ballot(
-                cycle, member, committee.BallotInput(approvals=list(chosen)), secret="s"
+        for member, chosen in zip(queries.roster(cycle), choices, strict=True):
+            ballots.submit_ballot(
+                cycle, member, ballots.BallotInput(approvals=list(chosen)), secret="s"
             )
-        committee.apply_results(cycle, actor=None)
+        results.apply_results(cycle, actor=None)
         cycle_services.transition_cycle(cycle, CyclePhase.NOTICE, actor=None)
         db.session.commit()
         return {

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from app.committee import services as committee
+from app.committee import ballots, queries, results
 from app.db_types import utcnow
 from app.extensions import db
 from app.nominations.models import Nomination
@@ -23,11 +23,9 @@ def _notice_over(app) -> tuple[int, str, str]:
         setup = build(members=3, candidates=3, quota=2)
         cycle = db.session.get(Cycle, setup.cycle_id)
         chosen = setup.candidate_ids[:2]
-        for member in committee.roster(cycle):
-            committee.submit_ballot(
-                cycle, member, committee.BallotInput(approvals=chosen), secret="s"
-            )
-        committee.apply_results(cycle, actor=None)
+        for member in queries.roster(cycle):
+            ballots.submit_ballot(cycle, member, ballots.BallotInput(approvals=chosen), secret="s")
+        results.apply_results(cycle, actor=None)
         cycle_services.transition_cycle(cycle, CyclePhase.NOTICE, actor=None)
         past = utcnow() - timedelta(minutes=1)
         cycle.notice_starts_at = past - timedelta(days=7)  # the whole notice lies behind

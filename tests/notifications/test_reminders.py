@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from app.accounts.models import Role
 from app.audit.services import SCHEDULE
-from app.committee import services as committee
+from app.committee import ballots
 from app.committee.models import CommitteeMember
 from app.db_types import utcnow
 from app.extensions import db
@@ -131,8 +131,8 @@ def test_non_voters_are_reminded_once_a_day_before_voting_closes(app, ctx):
     cycle.voting_ends_at = NOW + timedelta(hours=20)
     db.session.commit()
     member = db.session.get(CommitteeMember, setup.member_ids[0])
-    committee.submit_ballot(
-        cycle, member, committee.BallotInput(approvals=setup.candidate_ids[:1]), secret="s"
+    ballots.submit_ballot(
+        cycle, member, ballots.BallotInput(approvals=setup.candidate_ids[:1]), secret="s"
     )
     db.session.commit()
     early = cycles.run_scheduled(now=NOW - timedelta(hours=5), actor=SCHEDULE)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from app.accounts.models import Role
 from app.audit.models import AuditEvent
-from app.committee import services as committee
+from app.committee import roster
 from app.db_types import utcnow
 from app.exceptions import WindowClosedError
 from app.extensions import db
@@ -244,7 +244,7 @@ def test_voting_opened_before_planned_dates_records_actual_review_end_and_voting
     services.transition_cycle(cycle, CyclePhase.VETTING, actor=None)
     for i in range(3):
         judge = factories.make_user(Role.COMMITTEE, username=f"early-judge{i}")
-        committee.add_member(cycle, judge, chair=i == 0, actor=None)
+        roster.add_member(cycle, judge, chair=i == 0, actor=None)
     now = utcnow()
     cycle.review_starts_at = now + timedelta(days=1)
     cycle.review_ends_at = now + timedelta(days=2)
@@ -384,7 +384,7 @@ def test_schedule_ends_public_review_at_its_end_when_the_committee_is_ready(app,
         services.transition_cycle(cycle, CyclePhase.VETTING, actor=None)
         for i in range(3):
             judge = factories.make_user(Role.COMMITTEE, username=f"calendar-judge{i}")
-            committee.add_member(cycle, judge, chair=i == 0, actor=None)
+            roster.add_member(cycle, judge, chair=i == 0, actor=None)
         services.transition_cycle(cycle, CyclePhase.PUBLIC_REVIEW, actor=None)
         cycle.review_ends_at = utcnow() + timedelta(hours=1)
         db.session.commit()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from app.accounts.models import Role
-from app.committee import services as committee
+from app.committee import ballots, queries, results
 from app.db_types import utcnow
 from app.extensions import db
 from app.honors import services as honors
@@ -75,7 +75,7 @@ def _voted_and_closed(app):
         _vote(app, username, setup.cycle_id, *chosen)  # approval ballots still accepted
     with app.app_context():
         cycle = db.session.get(Cycle, setup.cycle_id)
-        committee.close_voting(cycle, actor=None)  # 6 of 7: the snapshot's 2/3, not 1/1
+        ballots.close_voting(cycle, actor=None)  # 6 of 7: the snapshot's 2/3, not 1/1
         db.session.commit()
     return setup
 
@@ -95,7 +95,7 @@ def test_program_edit_during_voting_leaves_cycle_rules_and_results_unchanged(app
             False,
             (),
         )
-        result = committee.final_result(cycle)
+        result = queries.final_result(cycle)
         assert result.quorum_needed == 5 and result.ballots_cast == 6
         assert result.winners == [a, b]
         assert {r.candidate_id: r.approvals for r in result.rows} == {a: 6, b: 5, c: 1, d: 0}
@@ -112,7 +112,7 @@ def test_transparency_page_shows_snapshot_rules_and_vote_totals(app):
     a, b, _c, _d = setup.candidate_ids
     with app.app_context():
         cycle = db.session.get(Cycle, setup.cycle_id)
-        committee.apply_results(cycle, actor=None)
+        results.apply_results(cycle, actor=None)
         from app.programs.services import transition_cycle
 
         transition_cycle(cycle, CyclePhase.NOTICE, actor=None, now=utcnow() - timedelta(days=8))

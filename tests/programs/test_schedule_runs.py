@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from app.accounts.models import Role, User
 from app.audit.models import AuditEvent
-from app.committee import services as committee
+from app.committee import ballots, queries, results, roster
 from app.db_types import utcnow
 from app.extensions import db
 from app.nominations import services as nominations
@@ -131,7 +131,7 @@ def run(app, runner) -> Run:
     schedule(now + 3 * HOUR + MINUTE)  # waits: no committee
     with app.app_context():
         cycle = db.session.get(Cycle, result.cycle_id)
-        result.observed["roster_before_staff"] = len(committee.roster(cycle))
+        result.observed["roster_before_staff"] = len(queries.roster(cycle))
 
     with app.app_context():
         judge_ids = [
@@ -140,18 +140,18 @@ def run(app, runner) -> Run:
 
     def appoint(cycle, staff):
         for i, judge_id in enumerate(judge_ids):
-            committee.add_member(cycle, db.session.get(User, judge_id), chair=i == 0, actor=staff)
+            roster.add_member(cycle, db.session.get(User, judge_id), chair=i == 0, actor=staff)
 
     by_staff(appoint)
     schedule(now + 3 * HOUR + 2 * MINUTE)  # public review → voting
     with app.app_context():
         cycle = db.session.get(Cycle, result.cycle_id)
-        (first, *_) = committee.candidates(cycle)
-        for member in committee.roster(cycle):
-            committee.submit_ballot(
+        (first, *_) = queries.candidates(cycle)
+        for member in queries.roster(cycle):
+            ballots.submit_ballot(
                 cycle,
                 member,
-                committee.BallotInput(approvals=[first.id]),
+                ballots.BallotInput(approvals=[first.id]),
                 secret="calendar",  # noqa: S106 # the receipt's key in this test
                 now=now + 3 * HOUR + 30 * MINUTE,
             )
@@ -167,7 +167,7 @@ def run(app, runner) -> Run:
 
     def apply_and_announce(cycle, staff):
         moment = now + 4 * HOUR + 2 * MINUTE
-        committee.apply_results(cycle, actor=staff, now=moment)
+        results.apply_results(cycle, actor=staff, now=moment)
         services.transition_cycle(cycle, CyclePhase.NOTICE, actor=staff, now=moment)
 
     by_staff(apply_and_announce)

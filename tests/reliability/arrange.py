@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from app import create_app
 from app.accounts.models import Role
-from app.committee import services as committee
+from app.committee import ballots, queries, results
 from app.db_types import utcnow
 from app.extensions import db
 from app.nominations.models import Nomination
@@ -67,11 +67,11 @@ def notice_cycle() -> dict:
     setup = build(members=3, candidates=3, quota=2)
     cycle = db.session.get(Cycle, setup.cycle_id)
     first, second = setup.candidate_ids[:2]
-    for member in committee.roster(cycle):
-        committee.submit_ballot(
-            cycle, member, committee.BallotInput(approvals=[first, second]), secret="arranged"
+    for member in queries.roster(cycle):
+        ballots.submit_ballot(
+            cycle, member, ballots.BallotInput(approvals=[first, second]), secret="arranged"
         )
-    committee.apply_results(cycle, actor=None)
+    results.apply_results(cycle, actor=None)
     cycle_services.transition_cycle(cycle, CyclePhase.NOTICE, actor=None)
     past = utcnow() - timedelta(minutes=1)
     cycle.notice_starts_at = past - timedelta(days=7)  # the whole notice lies behind
@@ -91,10 +91,9 @@ def notice_cycle() -> dict:
 
 
 def tally(cycle_id: int) -> dict:
-    from app.committee import services as committee
 
     cycle = db.session.get(Cycle, cycle_id)
-    main = committee.compute(cycle)
+    main = queries.compute(cycle)
     return {
         "ballots_cast": main.ballots_cast,
         "quorum_met": main.quorum_met,

@@ -178,7 +178,7 @@ def test_burst_flagged_and_voiding_lowers_count_and_is_logged(app, review, login
 
 
 def test_likes_feed_the_committee_public_share(app, review):
-    from app.committee.services import likes_by_nomination
+    from app.committee.queries import likes_by_nomination
 
     with app.app_context():
         nomination = db.session.get(Nomination, review["adult"])

@@ -27,7 +27,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.test import stream_encode_multipart
 
 from app.accounts.models import Role
-from app.committee import services as committee
+from app.committee import ballots, queries
 from app.courtesy.models import Visit
 from app.extensions import db
 from app.nominations.models import Nomination
@@ -80,10 +80,10 @@ def test_json_body_is_not_form_input(client, body):
 
 def _everyone_votes(cycle_id, member_ids, approvals):
     cycle = db.session.get(Cycle, cycle_id)
-    members = {m.id: m for m in committee.roster(cycle)}
+    members = {m.id: m for m in queries.roster(cycle)}
     for member_id, chosen in zip(member_ids, approvals, strict=True):
-        ballot = committee.BallotInput(approvals=list(chosen))
-        committee.submit_ballot(cycle, members[member_id], ballot, secret="s")
+        ballot = ballots.BallotInput(approvals=list(chosen))
+        ballots.submit_ballot(cycle, members[member_id], ballot, secret="s")
 
 
 def test_ballot_with_non_ascii_digits_is_refused_not_500(app):

@@ -26,7 +26,7 @@ from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
 from app.accounts.models import Role
-from app.committee import services as committee
+from app.committee import ballots, queries, results
 from app.core.frame import CONTENT_SECURITY_POLICY
 from app.extensions import db
 from app.nominations.models import Nomination, NominationAttachment, NominationPhoto
@@ -153,11 +153,11 @@ def in_notice(app) -> int:
         arranged = build(members=3, candidates=2, quota=1)
         cycle = db.session.get(Cycle, arranged.cycle_id)
         chosen = arranged.candidate_ids[0]
-        for member in committee.roster(cycle):
-            committee.submit_ballot(
-                cycle, member, committee.BallotInput(approvals=[chosen]), secret="s"
+        for member in queries.roster(cycle):
+            ballots.submit_ballot(
+                cycle, member, ballots.BallotInput(approvals=[chosen]), secret="s"
             )
-        committee.apply_results(cycle, actor=None)
+        results.apply_results(cycle, actor=None)
         cycle_services.transition_cycle(cycle, CyclePhase.NOTICE, actor=None)
         db.session.commit()
         return chosen

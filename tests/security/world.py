@@ -21,7 +21,7 @@ from flask.testing import FlaskClient
 from werkzeug.exceptions import HTTPException
 
 from app.accounts.models import Role, User
-from app.committee import services as committee
+from app.committee import ballots, queries, results
 from app.demo.data import DEMO_PASSWORD
 from app.demo.services import load_demo
 from app.extensions import cache, db
@@ -172,18 +172,18 @@ def _arrange_tie() -> int:
     """A voting cycle whose runoff closed still tied: the chair's decision form is open."""
     arranged = build(members=5, candidates=3, quota=2)
     cycle = db.session.get(Cycle, arranged.cycle_id)
-    members = {m.id: m for m in committee.roster(cycle)}
+    members = {m.id: m for m in queries.roster(cycle)}
     a, b, c = arranged.candidate_ids
 
     def vote(choices) -> None:
         for member_id, chosen in zip(arranged.member_ids, choices, strict=True):
-            ballot = committee.BallotInput(approvals=list(chosen))
-            committee.submit_ballot(cycle, members[member_id], ballot, secret="s")
+            ballot = ballots.BallotInput(approvals=list(chosen))
+            ballots.submit_ballot(cycle, members[member_id], ballot, secret="s")
 
     vote([(a, b), (a, b), (a, c), (a, c), (b, c)])  # a wins; b and c tie for the last place
-    committee.open_runoff(cycle, actor=None)
+    results.open_runoff(cycle, actor=None)
     vote([(b,), (c,), (b,), (c,), ()])  # tied again
-    committee.close_runoff(cycle, actor=None)
+    results.close_runoff(cycle, actor=None)
     chair = db.session.get(User, members[arranged.member_ids[0]].user_id)
     chair.username = ROLES["chair"]
     db.session.commit()

@@ -9,7 +9,8 @@ import pytest
 
 from app.accounts.models import Role
 from app.audit.services import record_event
-from app.committee import services as committee
+from app.committee import ballots
+from app.committee import queries as committee_queries
 from app.db_types import utcnow
 from app.extensions import db
 from app.nominations.models import Channel, PublicRecommendation
@@ -39,9 +40,9 @@ def seeded(app):
     with app.app_context():
         voting = build(members=3, candidates=2, quota=1)
         vote = db.session.get(Cycle, voting.cycle_id)
-        member = committee.roster(vote)[0]
-        committee.submit_ballot(
-            vote, member, committee.BallotInput(approvals=voting.candidate_ids[:1]), secret="s"
+        member = committee_queries.roster(vote)[0]
+        ballots.submit_ballot(
+            vote, member, ballots.BallotInput(approvals=voting.candidate_ids[:1]), secret="s"
         )
         open_cycle = factories.make_open_cycle(period="2026-12")
         for i, state in enumerate(
