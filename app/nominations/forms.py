@@ -21,8 +21,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from app.core.forms import BaseForm, MultiCheckboxField, optional_int
 from app.core.labels import choices
 from app.nominations.models import Channel, ConsultedBody, ConsultResult
-from app.nominations.services import STORY_MAX
-from app.registry.models import Gender, HonoreeKind
+from app.registry.models import STORY_MAX, Gender, HonoreeKind
 
 NOMINATOR_CHANNELS = (Channel.UNIT, Channel.COMMUNITY, Channel.COUNTY_OFFICE, Channel.MEDIA)
 

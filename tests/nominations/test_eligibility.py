@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from app.extensions import db
-from app.nominations import services
+from app.nominations import eligibility, services
 from app.nominations.workflow import NominationState
 from app.programs.models import NomineeKind
 from app.registry.models import HonoreeKind
@@ -21,7 +21,7 @@ def _messages(nomination) -> list[str]:
 def test_eligible_nomination_has_no_problems(ctx):
     nomination = factories.make_nomination()
     assert services.eligibility_problems(nomination) == []
-    assert services.completeness_problems(nomination) == []
+    assert eligibility.completeness_problems(nomination) == []
 
 
 @pytest.mark.parametrize(
@@ -133,7 +133,7 @@ def test_minor_needs_guardian_consent(ctx):
     nomination = factories.make_nomination(
         cycle, birth_date=date(2014, 3, 3), id_number=None, school="第一小学", grade="六年级"
     )
-    fields = [f for f, _m in services.completeness_problems(nomination)]
+    fields = [f for f, _m in eligibility.completeness_problems(nomination)]
     assert "guardian_consent" in fields
     nomination.guardian_consent, nomination.guardian_name = True, "张家长"
-    assert services.completeness_problems(nomination) == []
+    assert eligibility.completeness_problems(nomination) == []
