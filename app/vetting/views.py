@@ -16,12 +16,7 @@ from app.db_types import enum_values
 from app.extensions import db
 from app.nominations import queries as nomination_queries
 from app.nominations import services as nominations
-from app.nominations.forms import (
-    CheckForm,
-    NoteForm,
-    ReasonForm,
-    RegistryLinkForm,
-)
+from app.nominations.forms import ReasonForm
 from app.nominations.models import Channel, ConsultedBody, ConsultResult, Nomination
 from app.nominations.permissions import can_export_id_numbers, can_link_registry_record, can_vet
 from app.nominations.workflow import NominationState
@@ -30,7 +25,15 @@ from app.programs.models import Cycle
 from app.programs.periods import period_label
 from app.registry.models import Honoree
 from app.vetting import exports, queries, services
-from app.vetting.forms import QueueFilterForm
+from app.vetting.forms import (
+    BulkQualifyForm,
+    CheckForm,
+    ExportForm,
+    NoteForm,
+    QueueFilterForm,
+    RegistryLinkForm,
+    ShortlistForm,
+)
 
 bp = Blueprint("vetting", __name__)
 bp.before_request(require(can_vet))
@@ -92,7 +95,7 @@ def export():
     form, filters = _filter_form()
     include_ids = (
         request.method == "POST"
-        and request.form.get("include_ids") == "y"
+        and ExportForm().include_ids.data
         and can_export_id_numbers(current_user)
     )
     nominations = list(db.session.scalars(queries.queue_statement(filters)).unique())
@@ -246,10 +249,9 @@ def add_note(nomination_id: int):
 
 @bp.post("/bulk-qualify")
 def bulk_qualify():
-    form = ReasonForm()
-    ids = [int(v) for v in request.form.getlist("ids") if v.isdecimal() and len(v) < 10]
-    if form.validate_on_submit() and ids:
-        chosen = queries.submitted_among(ids)
+    form = BulkQualifyForm()
+    if form.validate_on_submit() and form.ids.data:
+        chosen = queries.submitted_among(form.ids.data)
         refused = services.bulk_qualify(chosen, actor=current_user)
         db.session.commit()
         done = len(chosen) - len(refused)
@@ -265,8 +267,9 @@ def bulk_qualify():
             )
     else:
         flash(_("Tick the submitted nominations to qualify."), "error")
-    back = request.form.get("back")
-    return redirect(local_target(back, url_for("vetting.queue"), under="/staff/nominations"))
+    return redirect(
+        local_target(form.back.data, url_for("vetting.queue"), under="/staff/nominations")
+    )
 
 
 @bp.route("/shortlist/<int:cycle_id>", methods=["GET", "POST"])
@@ -274,18 +277,15 @@ def shortlist(cycle_id: int):
     """Annual programs: pick candidates from the year's monthly honorees."""
     cycle = db.get_or_404(Cycle, cycle_id)
     pool = queries.year_honorees(cycle)
-    if request.method == "POST" and ReasonForm().validate_on_submit():
-        ids = [int(v) for v in request.form.getlist("honoree_ids") if v.isdecimal() and len(v) < 10]
-        raw_category = request.form.get("category_id", "")
-        category_id = (
-            int(raw_category) if raw_category.isdecimal() and len(raw_category) < 10 else None
-        )
+    form = ShortlistForm()
+    if request.method == "POST" and form.validate_on_submit():
+        category_id = form.category_id.data
         try:
             if category_id is None or current_user.organisation is None:
                 raise nominations.NominationError(_("Choose a category."), "category_id")
             created = services.shortlist_from_year(
                 cycle,
-                ids,
+                form.honoree_ids.data,
                 category_id=category_id,
                 organisation=current_user.organisation,
                 actor=current_user,
@@ -297,4 +297,4 @@ def shortlist(cycle_id: int):
             db.session.commit()
             flash(_("%(n)d candidates shortlisted.", n=len(created)), "success")
             return redirect(url_for("vetting.queue", cycle_id=cycle.id))
-    return render_template("vetting/shortlist.html", cycle=cycle, pool=pool, form=ReasonForm())
+    return render_template("vetting/shortlist.html", cycle=cycle, pool=pool, form=form)
