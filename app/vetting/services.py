@@ -113,6 +113,7 @@ def record_check(
 
 
 def add_note(nomination: Nomination, *, body: str, actor) -> NominationNote:
+    """An internal note of the secretariat (never shown to the nominator), audited."""
     note = NominationNote(body=body, author_id=getattr(actor, "id", None))
     nomination.notes.append(note)
     db.session.flush()
