@@ -29,10 +29,11 @@ def wire() -> None:
     from app.registry import queries as registry_queries
     from app.registry.models import GroupMember, Honor, Honoree
     from app.roll import search
+    from app.vetting import services as vetting
 
     # Before a cycle enters a phase: who must have finished what (programs' own checks
     # come first, registered where they are defined).
-    programs.precondition(CyclePhase.PUBLIC_REVIEW, CyclePhase.VOTING)(nominations.vetting_finished)
+    programs.precondition(CyclePhase.PUBLIC_REVIEW, CyclePhase.VOTING)(vetting.vetting_finished)
     programs.precondition(CyclePhase.CLOSED)(nominations.nothing_to_decide)
     programs.precondition(CyclePhase.VOTING)(committee_roster.committee_ready)
     programs.precondition(CyclePhase.NOTICE)(committee_results.results_applied)

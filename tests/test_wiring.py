@@ -26,10 +26,10 @@ def test_cycle_preconditions_registered_in_order(app):
         CyclePhase.VETTING: ["app.programs.services._deadline_passed"],
         CyclePhase.PUBLIC_REVIEW: [
             "app.programs.services._review_end_ahead",
-            "app.nominations.services.vetting_finished",
+            "app.vetting.services.vetting_finished",
         ],
         CyclePhase.VOTING: [
-            "app.nominations.services.vetting_finished",
+            "app.vetting.services.vetting_finished",
             "app.committee.roster.committee_ready",
         ],
         CyclePhase.NOTICE: ["app.committee.results.results_applied"],

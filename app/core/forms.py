@@ -119,6 +119,37 @@ class EmptyForm(BaseForm):
     """Carries only the CSRF token: for POST buttons (logout, deactivate...)."""
 
 
+def _texts(valuelist: list) -> list[str]:
+    """The text values of a field (a file posted under the same name is not one)."""
+    return [v for v in valuelist if isinstance(v, str)]
+
+
+class IdListField(wtforms.Field):
+    """Record ids ticked in a list of checkboxes: values that are not an id are skipped,
+    never reported (a tampered box leaves the others standing)."""
+
+    def process_formdata(self, valuelist: list) -> None:
+        self.data = [int(v) for v in _texts(valuelist) if v.isdecimal() and len(v) < 10]
+
+
+class OptionalIdField(wtforms.Field):
+    """One record id chosen in a hand-written select: None when absent or not an id."""
+
+    def process_formdata(self, valuelist: list) -> None:
+        raw = next(iter(_texts(valuelist)), "")
+        self.data = int(raw) if raw.isdecimal() and len(raw) < 10 else None
+
+
+class TextValueField(wtforms.HiddenField):
+    """A value the page sends as is (a button's name, a hidden field): the first text
+    value, None when absent."""
+
+    def process_formdata(self, valuelist: list) -> None:
+        texts = _texts(valuelist)
+        if texts:
+            self.data = texts[0]
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()

@@ -1,4 +1,4 @@
-"""Nomination forms: the full nomination, staff vetting actions, checklist and notes."""
+"""Nomination forms: the full nomination, a reason for a move of state, the story preview."""
 
 from __future__ import annotations
 
@@ -18,11 +18,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from app.core.forms import BaseForm, MultiCheckboxField, optional_int
+from app.core.forms import BaseForm, MultiCheckboxField, TextValueField, optional_int
 from app.core.labels import choices
-from app.nominations.models import Channel, ConsultedBody, ConsultResult
-from app.nominations.services import STORY_MAX
-from app.registry.models import Gender, HonoreeKind
+from app.nominations.models import Channel
+from app.registry.models import STORY_MAX, Gender, HonoreeKind
 
 NOMINATOR_CHANNELS = (Channel.UNIT, Channel.COMMUNITY, Channel.COUNTY_OFFICE, Channel.MEDIA)
 
@@ -105,6 +104,8 @@ class NominationForm(BaseForm):
     remove_attachments = MultiCheckboxField(
         _l("Remove attachments"), coerce=int, validate_choice=False
     )
+    # Which button was pressed: "save" keeps a draft, "submit" submits it.
+    action = TextValueField()
 
     def validate_id_photo_alt(self, field) -> None:
         _alt_required(field, self.id_photo)
@@ -116,6 +117,9 @@ class NominationForm(BaseForm):
             except ValidationError as error:
                 slot.form.alt.errors = [*slot.form.alt.errors, str(error)]
                 raise ValidationError(_l("Each photo needs a description.")) from error
+
+    def submitting(self) -> bool:
+        return self.action.data == "submit"
 
     def parsed_members(self) -> list[tuple[str, str | None]]:
         members = []
@@ -130,22 +134,6 @@ class NominationForm(BaseForm):
 
 class ReasonForm(BaseForm):
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
-
-
-class CheckForm(BaseForm):
-    body = SelectField(_l("Consulted body"), choices=choices(ConsultedBody))
-    result = SelectField(_l("Result"), choices=choices(ConsultResult))
-    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
-
-
-class NoteForm(BaseForm):
-    body = TextAreaField(_l("Internal note"), validators=[DataRequired(), Length(max=2000)])
-
-
-class RegistryLinkForm(BaseForm):
-    """Staff decision: the candidate is this registry record (empty: a new record)."""
-
-    honoree_id = StringField(validators=[Optional(), Length(max=9)])
 
 
 class PreviewForm(BaseForm):

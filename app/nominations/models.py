@@ -94,7 +94,7 @@ class Nomination(PersonFields, db.Model):
         enum_type(NominationState, "state"), default=NominationState.DRAFT, index=True
     )
     # The registry record this candidate is: set only by an ID-number match or a staff
-    # decision in vetting, never by the nominator (see services.link_registry_record).
+    # decision in vetting, never by the nominator (see vetting.services.link_registry_record).
     honoree_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("honorees.id", ondelete="RESTRICT"), index=True
     )

@@ -1,6 +1,7 @@
-"""Nomination use cases: drafts, uploads, eligibility, submission, vetting, transitions.
+"""Nomination use cases: drafts, uploads, submission, the registry checks, state transitions.
 
-`transition_nomination` is the only writer of Nomination.state.
+`transition_nomination` is the only writer of Nomination.state and `set_registry_link` of
+Nomination.honoree before publication; vetting (`app.vetting.services`) calls both.
 """
 
 from __future__ import annotations
@@ -17,26 +18,18 @@ from app.core import uploads
 from app.db_types import utcnow
 from app.exceptions import RefusedError, WindowClosedError
 from app.extensions import db
+from app.nominations import eligibility
 from app.nominations.models import (
     Channel,
-    ConsultationCheck,
-    ConsultedBody,
-    ConsultResult,
     Nomination,
     NominationAttachment,
     NominationEvent,
     NominationMember,
-    NominationNote,
     NominationPhoto,
     PhotoKind,
 )
 from app.nominations.workflow import (
     ACTIVE,
-    CHECKLIST_PHASES,
-    CHECKLIST_STATES,
-    REGISTRY_LINKABLE,
-    SHORTLIST_PHASES,
-    STAFF_DECISIONS,
     Actor,
     NominationState,
     NominationTransitionError,
@@ -45,19 +38,16 @@ from app.nominations.workflow import (
 from app.notifications.services import Digest, notify, organisation_nominators
 from app.orgs.models import Organisation, OrgKind
 from app.privacy import crypto, id_numbers
-from app.programs.models import Cadence, Category, Cycle, NomineeKind, Program, program_feeds
+from app.programs.models import Category, Cycle, Program, program_feeds
 from app.programs.periods import period_label
-from app.programs.services import require_phase, when_label
+from app.programs.services import when_label
 from app.programs.workflow import CyclePhase
 from app.registry.models import (
-    ADULT_AGE,
-    STORY_MAX,
     Gender,
     Honor,
     Honoree,
     HonoreeKind,
     HonorStatus,
-    age_on,
 )
 
 MAX_LIFE_PHOTOS = 5
@@ -245,7 +235,7 @@ def save_draft(nomination: Nomination, data: CandidateData, *, actor) -> None:
     if nomination.honoree is not None and _identity(nomination) != identity_before:
         # Staff linked the person as they were described then; a new description needs
         # a new decision (publication would otherwise credit the record with someone else).
-        _set_registry_link(
+        set_registry_link(
             nomination,
             None,
             actor=actor,
@@ -318,24 +308,7 @@ def registry_link_problem(nomination: Nomination, honoree: Honoree | None) -> ob
     return None
 
 
-def link_registry_record(
-    nomination: Nomination, honoree: Honoree | None, *, actor, reason: str | None = None
-) -> None:
-    """Staff decision in vetting: the candidate is registry record `honoree`, or (None)
-    a person not yet in the registry. Checked against ID numbers, audited."""
-    if nomination.state not in REGISTRY_LINKABLE:
-        raise NominationError(
-            _l("The registry record can be decided only between submission and publication.")
-        )
-    problem = registry_link_problem(nomination, honoree)
-    if problem is not None:
-        raise NominationError(problem, "honoree_id")
-    if honoree is nomination.honoree:
-        return
-    _set_registry_link(nomination, honoree, actor=actor, reason=reason)
-
-
-def _set_registry_link(
+def set_registry_link(
     nomination: Nomination, honoree: Honoree | None, *, actor, reason: str | None
 ) -> None:
     """The one writer of Nomination.honoree before publication; every change is audited."""
@@ -358,58 +331,6 @@ ID_ERRORS = {
     "birth_date": _l("The birth date inside this ID number is not a real date."),
     "check_digit": _l("The check digit is wrong: please re-check the number."),
 }
-
-
-def is_minor(nomination: Nomination) -> bool:
-    birth = nomination.birth_date
-    return bool(birth) and age_on(birth, nomination.cycle.reference_date) < ADULT_AGE
-
-
-def needs_guardian_consent(nomination: Nomination) -> bool:
-    """Whether the candidate is younger than the program's guardian-consent age (14..18)."""
-    birth = nomination.birth_date
-    limit = nomination.cycle.program.guardian_consent_below_age
-    return bool(birth) and age_on(birth, nomination.cycle.reference_date) < limit
-
-
-def completeness_problems(nomination: Nomination) -> list[tuple[str | None, object]]:
-    """Required fields for submission, each with its field name."""
-    required = _l("Required before submitting.")
-    problems: list[tuple[str | None, object]] = []
-    individual = nomination.kind is HonoreeKind.INDIVIDUAL
-    fields = [
-        "name",
-        "location_id",
-        "headline",
-        "summary",
-        "story_md",
-        "unit_opinion",
-        "consent_collected_by",
-        "consent_date",
-    ]
-    if individual:
-        fields += ["gender", "birth_date"]
-        # A pupil gives a school and grade where the program asks for them, not a work unit.
-        if nomination.cycle.program.pupils_give_school and is_minor(nomination):
-            fields += ["school", "grade"]
-        else:
-            fields += ["unit"]
-    problems += [(f, required) for f in fields if not getattr(nomination, f)]
-    if not nomination.consent_given:
-        problems.append(("consent_given", _l("Consent to publish must be recorded.")))
-    if (
-        individual
-        and needs_guardian_consent(nomination)
-        and not (nomination.guardian_consent and nomination.guardian_name)
-    ):
-        problems.append(("guardian_consent", _l("A minor needs a guardian's consent.")))
-    if not individual and not nomination.members:
-        problems.append(("members", _l("List the group's members.")))
-    if not any(p.kind is PhotoKind.ID_PHOTO for p in nomination.photos):
-        problems.append(("id_photo", _l("Upload an ID photo.")))
-    if len(nomination.story_md) > STORY_MAX:
-        problems.append(("story_md", _l("The story is too long.")))
-    return problems
 
 
 def _registry_matches(nomination: Nomination) -> list[int]:
@@ -453,35 +374,11 @@ def _program_and_higher(program: Program) -> set[int]:
 
 
 def eligibility_problems(nomination: Nomination) -> list[tuple[str | None, object]]:
-    """SPEC §4 rules checked against the registry and the cycle's other nominations."""
+    """SPEC §4 rules checked against the registry and the cycle's other nominations: the
+    pure rules of `eligibility`, fed with what the database holds."""
     program = nomination.cycle.program
-    problems: list[tuple[str | None, object]] = []
-    kind = nomination.kind
-    if (program.nominee_kind is NomineeKind.INDIVIDUAL and kind is HonoreeKind.GROUP) or (
-        program.nominee_kind is NomineeKind.GROUP and kind is HonoreeKind.INDIVIDUAL
-    ):
-        problems.append(("kind", _l("This program does not accept this kind of candidate.")))
-    if kind is HonoreeKind.INDIVIDUAL and nomination.birth_date:
-        age = age_on(nomination.birth_date, nomination.cycle.reference_date)
-        low, high = program.age_min, program.age_max
-        if (low is not None and age < low) or (high is not None and age > high):
-            problems.append(
-                (
-                    "birth_date",
-                    _l(
-                        "Aged %(age)d on %(day)s; this program accepts ages %(low)s–%(high)s.",
-                        age=age,
-                        day=nomination.cycle.reference_date.isoformat(),
-                        low=low if low is not None else "",
-                        high=high if high is not None else "",
-                    ),
-                )
-            )
-    if program.categories and nomination.category_id not in {
-        link.category_id for link in program.categories
-    }:
-        problems.append(("category_id", _l("Choose one of this program's categories.")))
     matches = _registry_matches(nomination)
+    held = None
     if program.cooldown and matches:
         held = db.session.execute(
             sa.select(Program, Honor.period_label)
@@ -493,21 +390,11 @@ def eligibility_problems(nomination: Nomination) -> list[tuple[str | None, objec
             )
             .limit(1)
         ).first()
-        if held:
-            problems.append(
-                (
-                    None,
-                    _l(
-                        "Already honored as %(program)s (%(period)s): not eligible again.",
-                        program=held[0].name_zh,
-                        period=period_label(held[1]),
-                    ),
-                )
-            )
-    if duplicates_in_cycle(nomination, limit=1):
-        # Who nominated them is another organisation's business: staff see it in vetting.
-        problems.append((None, _l("This person was already nominated in this cycle.")))
-    return problems
+    return (
+        eligibility.program_problems(nomination)
+        + eligibility.cooldown_problems(tuple(held) if held else None)
+        + eligibility.duplicate_problems(duplicates_in_cycle(nomination, limit=1))
+    )
 
 
 def duplicates_in_cycle(nomination: Nomination, limit: int | None = None) -> list[Nomination]:
@@ -631,7 +518,7 @@ def submit_nomination(
             _l("Submission closed: the deadline was %(deadline)s.", deadline=_deadline(cycle)),
             closed_at=cycle.nominations_close_at,
         )
-    problems = completeness_problems(nomination) + eligibility_problems(nomination)
+    problems = eligibility.completeness_problems(nomination) + eligibility_problems(nomination)
     if problems:
         raise NominationRefusedError(problems)
     transition_nomination(
@@ -641,79 +528,6 @@ def submit_nomination(
         actor_kind=_actor_kind(not as_staff),
         now=now,
     )
-
-
-def _require_decision(nomination: Nomination, target: NominationState) -> None:
-    """A staff decision belongs to the vetting phases and to the nomination's own state."""
-    states, phases = STAFF_DECISIONS[target]
-    require_phase(nomination.cycle, phases, NominationError)
-    if nomination.state not in states:
-        raise NominationError(_l("This action is not possible in the nomination's state."))
-
-
-def decide_nomination(
-    nomination: Nomination, target: NominationState, *, actor, reason: str
-) -> None:
-    """Staff return, refuse or withdraw a nomination under vetting (reason required)."""
-    _require_decision(nomination, target)
-    transition_nomination(nomination, target, actor=actor, actor_kind=Actor.STAFF, reason=reason)
-
-
-def qualify_nomination(nomination: Nomination, *, actor) -> None:
-    """Vetting passed: eligibility is checked again against today's registry."""
-    _require_decision(nomination, NominationState.QUALIFIED)
-    problems = eligibility_problems(nomination)
-    if problems:
-        raise NominationRefusedError(problems)
-    transition_nomination(
-        nomination, NominationState.QUALIFIED, actor=actor, actor_kind=Actor.STAFF
-    )
-
-
-def bulk_qualify(nominations: list[Nomination], *, actor) -> dict[int, list]:
-    """Qualify each nomination that passes; returns the refusals by nomination id."""
-    refused: dict[int, list] = {}
-    for nomination in nominations:
-        try:
-            qualify_nomination(nomination, actor=actor)
-        except NominationRefusedError as error:
-            refused[nomination.id] = [m for _f, m in error.problems]
-        except NominationError as error:
-            refused[nomination.id] = [error.message]
-    return refused
-
-
-def record_check(
-    nomination: Nomination, *, body: ConsultedBody, result: ConsultResult, note: str, actor
-) -> ConsultationCheck:
-    """Add or update one line of the 征求意见 checklist (while the nomination is vetted)."""
-    require_phase(nomination.cycle, CHECKLIST_PHASES, NominationError)
-    if nomination.state not in CHECKLIST_STATES:
-        raise NominationError(_l("This action is not possible in the nomination's state."))
-    check = next((c for c in nomination.checks if c.body is body), None)
-    before = {"result": check.result.value, "note": check.note} if check else None
-    if check is None:
-        check = ConsultationCheck(body=body, result=result)
-        nomination.checks.append(check)
-    check.result, check.note = result, note
-    check.checked_by_id, check.checked_at = getattr(actor, "id", None), utcnow()
-    db.session.flush()
-    record_event(
-        "nomination.check",
-        actor=actor,
-        obj=nomination,
-        before=before,
-        after={"body": body.value, "result": result.value, "note": note},
-    )
-    return check
-
-
-def add_note(nomination: Nomination, *, body: str, actor) -> NominationNote:
-    note = NominationNote(body=body, author_id=getattr(actor, "id", None))
-    nomination.notes.append(note)
-    db.session.flush()
-    record_event("nomination.note", actor=actor, obj=nomination)
-    return note
 
 
 def add_photo(
@@ -784,25 +598,6 @@ def _safe_filename(name: str) -> str:
     return (cleaned.strip() or "attachment")[-120:]
 
 
-def vetting_finished(cycle: Cycle, now: datetime) -> object | None:
-    """Leaving vetting: every submitted nomination decided, at least one qualified."""
-    rows = db.session.execute(
-        sa.select(Nomination.state, sa.func.count())
-        .where(Nomination.cycle_id == cycle.id)
-        .group_by(Nomination.state)
-    )
-    counts = {state: n for state, n in rows}
-    if cycle.state is not CyclePhase.VETTING:
-        return None
-    if counts.get(NominationState.SUBMITTED):
-        return _l(
-            "%(n)d nominations have not been vetted yet.", n=counts[NominationState.SUBMITTED]
-        )
-    if not counts.get(NominationState.QUALIFIED):
-        return _l("No nomination has qualified.")
-    return None
-
-
 # Nominations that leave nothing to decide: a cycle holding only these may close unlisted.
 SETTLED_WITHOUT_CANDIDATE = (
     NominationState.DRAFT,
@@ -831,100 +626,3 @@ def nothing_to_decide(cycle: Cycle, now: datetime) -> object | None:
             n=live,
         )
     return None
-
-
-def year_honorees(cycle: Cycle) -> list[Honoree]:
-    """Registry records with a published honor of a monthly local program in the cycle's year
-    (the pool an annual program such as 感动漯河年度人物 shortlists from)."""
-    year = cycle.reference_date.year
-    stmt = (
-        sa.select(Honoree)
-        .join(Honor, Honor.honoree_id == Honoree.id)
-        .join(Program, Honor.program_id == Program.id)
-        .where(
-            Program.cadence == Cadence.MONTHLY,
-            Program.external.is_(False),
-            Honor.status == HonorStatus.PUBLISHED,
-            Honor.period_start.between(date(year, 1, 1), date(year, 12, 31)),
-        )
-        .order_by(Honoree.name)
-    )
-    return list(db.session.scalars(stmt).unique())
-
-
-def shortlist_from_year(
-    cycle: Cycle,
-    honoree_ids: list[int],
-    *,
-    category_id: int,
-    organisation: Organisation,
-    actor,
-) -> list[Nomination]:
-    """Staff shortlist monthly honorees of the year into an annual cycle (as submitted
-    nominations linked to their registry record, vetted like any other), while it takes or
-    vets nominations: never once public review or the committee's vote has begun."""
-    if cycle.program.cadence is not Cadence.ANNUAL:
-        raise NominationError(_l("Only annual programs shortlist from the monthly lists."))
-    require_phase(cycle, SHORTLIST_PHASES, NominationError)
-    if category_id not in {link.category_id for link in cycle.program.categories}:
-        raise NominationError(_l("Choose a category."), "category_id")
-    pool = {h.id: h for h in year_honorees(cycle)}
-    outside = [i for i in honoree_ids if i not in pool]
-    if outside:
-        raise NominationError(
-            _l("Only honorees of this year's monthly lists can be shortlisted."), "honoree_ids"
-        )
-    created = []
-    for honoree_id in honoree_ids:
-        honoree = pool[honoree_id]
-        already = db.session.scalar(
-            sa.select(Nomination.id).where(
-                Nomination.cycle_id == cycle.id, Nomination.honoree_id == honoree.id
-            )
-        )
-        if already:
-            continue
-        nomination = Nomination(
-            cycle=cycle,
-            category_id=category_id,
-            organisation=organisation,
-            channel=Channel.COUNTY_OFFICE,
-            kind=honoree.kind,
-            honoree=honoree,
-            name=honoree.name,
-            gender=honoree.gender,
-            birth_date=honoree.birth_date,
-            unit=honoree.unit,
-            post=honoree.post,
-            location_id=honoree.organisation_id,
-            district_id=honoree.district_id,
-            headline=honoree.headline,
-            summary=honoree.summary,
-            story_md=honoree.story_md,
-            unit_opinion=str(_l("Shortlisted from the monthly lists.")),
-            consent_given=honoree.consent_given,
-            consent_collected_by=honoree.consent_collected_by,
-            consent_date=honoree.consent_at,
-            id_number_enc=honoree.id_number_enc,
-            id_number_hash=honoree.id_number_hash,
-            phone_enc=honoree.phone_enc,
-            address_enc=honoree.address_enc,
-            created_by_id=getattr(actor, "id", None),
-        )
-        db.session.add(nomination)
-        db.session.flush()
-        transition_nomination(
-            nomination,
-            NominationState.SUBMITTED,
-            actor=actor,
-            actor_kind=Actor.STAFF,
-            reason=str(_l("Annual shortlist")),
-        )
-        created.append(nomination)
-    record_event(
-        "nomination.shortlisted_from_year",
-        actor=actor,
-        obj=cycle,
-        after={"honorees": [n.honoree_id for n in created]},
-    )
-    return created

@@ -238,7 +238,7 @@ def _save(form: NominationForm, cycle: Cycle, nomination: Nomination | None):
         for field, message in error.problems:
             attach_error(form, field, message)
         return None
-    if request.form.get("action") != "submit":
+    if not form.submitting():
         db.session.commit()
         flash(_("Saved as a draft."), "success")
         return redirect(url_for("nominations.detail", nomination_id=nomination.id))

@@ -149,7 +149,7 @@ PROGRAMS: tuple[ProgramSpec, ...] = (
         feeds=("national_good_youth",),
         phase_template=QUARTERLY_PHASES,
     ),
-    # Shortlisted by staff from the year's monthly honorees (see year_honorees()).
+    # Shortlisted by staff from the year's monthly honorees (see vetting.queries.year_honorees()).
     ProgramSpec(
         "touching_luohe",
         "感动漯河年度人物",

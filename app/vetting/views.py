@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,22 +14,26 @@ from app.core.guards import require
 from app.core.urls import local_target
 from app.db_types import enum_values
 from app.extensions import db
-from app.nominations import queries, services
-from app.nominations.forms import (
-    CheckForm,
-    NoteForm,
-    ReasonForm,
-    RegistryLinkForm,
-)
+from app.nominations import queries as nomination_queries
+from app.nominations import services as nominations
+from app.nominations.forms import ReasonForm
 from app.nominations.models import Channel, ConsultedBody, ConsultResult, Nomination
 from app.nominations.permissions import can_export_id_numbers, can_link_registry_record, can_vet
 from app.nominations.workflow import NominationState
 from app.orgs import queries as org_queries
-from app.programs.models import Category, Cycle, Program
+from app.programs.models import Cycle
 from app.programs.periods import period_label
 from app.registry.models import Honoree
-from app.vetting import exports
-from app.vetting.forms import QueueFilterForm
+from app.vetting import exports, queries, services
+from app.vetting.forms import (
+    BulkQualifyForm,
+    CheckForm,
+    ExportForm,
+    NoteForm,
+    QueueFilterForm,
+    RegistryLinkForm,
+    ShortlistForm,
+)
 
 bp = Blueprint("vetting", __name__)
 bp.before_request(require(can_vet))
@@ -45,16 +48,14 @@ DECISIONS = {
 
 def _filter_form() -> tuple[QueueFilterForm, queries.QueueFilters]:
     form = QueueFilterForm(request.args)
-    cycles = db.session.scalars(
-        sa.select(Cycle).join(Program).order_by(Cycle.reference_date.desc(), Program.sort_order)
-    ).all()
+    cycles = queries.filter_cycles()
     form.cycle_id.choices = [SelectChoice("", _("All"))] + [
         SelectChoice(str(c.id), f"{c.program.name_zh} {period_label(c.period)}") for c in cycles
     ]
     form.district_id.choices = [SelectChoice("", _("All"))] + [
         SelectChoice(str(d.id), d.name) for d in org_queries.districts()
     ]
-    categories = db.session.scalars(sa.select(Category).order_by(Category.sort_order)).all()
+    categories = queries.filter_categories()
     form.category_id.choices = [SelectChoice("", _("All"))] + [
         SelectChoice(str(c.id), c.name_zh) for c in categories
     ]
@@ -94,7 +95,7 @@ def export():
     form, filters = _filter_form()
     include_ids = (
         request.method == "POST"
-        and request.form.get("include_ids") == "y"
+        and ExportForm().include_ids.data
         and can_export_id_numbers(current_user)
     )
     nominations = list(db.session.scalars(queries.queue_statement(filters)).unique())
@@ -121,7 +122,7 @@ def export():
 
 
 def _load(nomination_id: int) -> Nomination:
-    nomination = queries.full(nomination_id)
+    nomination = nomination_queries.full(nomination_id)
     if nomination is None or nomination.state is NominationState.DRAFT:
         abort(404)
     return nomination
@@ -133,8 +134,8 @@ def detail(nomination_id: int):
     return render_template(
         "vetting/detail.html",
         nomination=nomination,
-        problems=services.eligibility_problems(nomination),
-        duplicates=services.duplicates_in_cycle(nomination),
+        problems=nominations.eligibility_problems(nomination),
+        duplicates=nominations.duplicates_in_cycle(nomination),
         registry=queries.registry_candidates(nomination, request.args.get("registry", "")),
         can_link=can_link_registry_record(current_user, nomination),
         check_form=CheckForm(),
@@ -149,11 +150,11 @@ def qualify(nomination_id: int):
     if ReasonForm().validate_on_submit():
         try:
             services.qualify_nomination(nomination, actor=current_user)
-        except services.NominationRefusedError as error:
+        except nominations.NominationRefusedError as error:
             db.session.rollback()
             for _field, message in error.problems:
                 flash(str(message), "error")
-        except services.NominationError as error:
+        except nominations.NominationError as error:
             db.session.rollback()
             flash(str(error.message), "error")
         else:
@@ -174,7 +175,7 @@ def decide(nomination_id: int, decision: str):
                 actor=current_user,
                 reason=(form.reason.data or "").strip(),
             )
-        except services.NominationError as error:
+        except nominations.NominationError as error:
             db.session.rollback()
             flash(str(error.message), "error")
         else:
@@ -200,7 +201,7 @@ def link_registry(nomination_id: int):
         abort(404)
     try:
         services.link_registry_record(nomination, honoree, actor=current_user)
-    except services.NominationError as error:
+    except nominations.NominationError as error:
         db.session.rollback()
         flash(str(error.message), "error")
     else:
@@ -222,7 +223,7 @@ def add_check(nomination_id: int):
                 note=(form.note.data or "").strip(),
                 actor=current_user,
             )
-        except services.NominationError as error:
+        except nominations.NominationError as error:
             db.session.rollback()
             flash(str(error.message), "error")
         else:
@@ -248,19 +249,12 @@ def add_note(nomination_id: int):
 
 @bp.post("/bulk-qualify")
 def bulk_qualify():
-    form = ReasonForm()
-    ids = [int(v) for v in request.form.getlist("ids") if v.isdecimal() and len(v) < 10]
-    if form.validate_on_submit() and ids:
-        nominations = list(
-            db.session.scalars(
-                sa.select(Nomination).where(
-                    Nomination.id.in_(ids), Nomination.state == NominationState.SUBMITTED
-                )
-            )
-        )
-        refused = services.bulk_qualify(nominations, actor=current_user)
+    form = BulkQualifyForm()
+    if form.validate_on_submit() and form.ids.data:
+        chosen = queries.submitted_among(form.ids.data)
+        refused = services.bulk_qualify(chosen, actor=current_user)
         db.session.commit()
-        done = len(nominations) - len(refused)
+        done = len(chosen) - len(refused)
         flash(_("%(n)d qualified.", n=done), "success")
         for nomination_id, messages in refused.items():
             flash(
@@ -273,36 +267,34 @@ def bulk_qualify():
             )
     else:
         flash(_("Tick the submitted nominations to qualify."), "error")
-    back = request.form.get("back")
-    return redirect(local_target(back, url_for("vetting.queue"), under="/staff/nominations"))
+    return redirect(
+        local_target(form.back.data, url_for("vetting.queue"), under="/staff/nominations")
+    )
 
 
 @bp.route("/shortlist/<int:cycle_id>", methods=["GET", "POST"])
 def shortlist(cycle_id: int):
     """Annual programs: pick candidates from the year's monthly honorees."""
     cycle = db.get_or_404(Cycle, cycle_id)
-    pool = services.year_honorees(cycle)
-    if request.method == "POST" and ReasonForm().validate_on_submit():
-        ids = [int(v) for v in request.form.getlist("honoree_ids") if v.isdecimal() and len(v) < 10]
-        raw_category = request.form.get("category_id", "")
-        category_id = (
-            int(raw_category) if raw_category.isdecimal() and len(raw_category) < 10 else None
-        )
+    pool = queries.year_honorees(cycle)
+    form = ShortlistForm()
+    if request.method == "POST" and form.validate_on_submit():
+        category_id = form.category_id.data
         try:
             if category_id is None or current_user.organisation is None:
-                raise services.NominationError(_("Choose a category."), "category_id")
+                raise nominations.NominationError(_("Choose a category."), "category_id")
             created = services.shortlist_from_year(
                 cycle,
-                ids,
+                form.honoree_ids.data,
                 category_id=category_id,
                 organisation=current_user.organisation,
                 actor=current_user,
             )
-        except services.NominationError as error:
+        except nominations.NominationError as error:
             db.session.rollback()
             flash(str(error.message), "error")
         else:
             db.session.commit()
             flash(_("%(n)d candidates shortlisted.", n=len(created)), "success")
             return redirect(url_for("vetting.queue", cycle_id=cycle.id))
-    return render_template("vetting/shortlist.html", cycle=cycle, pool=pool, form=ReasonForm())
+    return render_template("vetting/shortlist.html", cycle=cycle, pool=pool, form=form)

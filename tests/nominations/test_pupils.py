@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.nominations import services
+from app.nominations import eligibility
 from tests import factories
 
 FIFTEEN = date(2011, 6, 1)  # 15 on the reference date 2026-11-01
 
 
 def _fields(nomination) -> list[str | None]:
-    return [field for field, _message in services.completeness_problems(nomination)]
+    return [field for field, _message in eligibility.completeness_problems(nomination)]
 
 
 def _pupil(program, **fields):
@@ -24,7 +24,7 @@ def _pupil(program, **fields):
 def test_pupil_in_school_program_gives_school_and_grade_without_work_unit(ctx):
     program = factories.make_program(age_min=6, age_max=18, pupils_give_school=True)
     nomination = _pupil(program, unit=None, school="漯河市第一中学", grade="初三")
-    assert services.completeness_problems(nomination) == []
+    assert eligibility.completeness_problems(nomination) == []
 
 
 def test_pupil_in_school_program_without_school_and_grade_is_incomplete(ctx):

@@ -23,6 +23,7 @@ from app.programs import services as cycle_services
 from app.programs.models import Cycle
 from app.programs.workflow import CyclePhase
 from app.registry.models import Honor, Honoree, HonorStatus
+from app.vetting import services as vetting
 from tests import factories
 from tests.committee.conftest import build
 from tests.conftest import csrf_token
@@ -118,7 +119,7 @@ def test_nominator_edit_with_honoree_slug_keeps_the_staff_link_unchanged(app, lo
             state=NominationState.RETURNED,
         )
         mine = factories.make_honoree(name="赵好人", id_number_hash=crypto.keyed_hash(ID_NUMBER))
-        services.link_registry_record(nomination, mine, actor=None)
+        vetting.link_registry_record(nomination, mine, actor=None)
         db.session.commit()
         nomination_id, mine_id = nomination.id, mine.id
     nominator = login_as(Role.NOMINATOR, organisation_code="xingfu")
@@ -142,7 +143,7 @@ def test_nominator_changing_the_name_drops_the_staff_link_with_an_audit_event(ap
             id_number=None,
             state=NominationState.RETURNED,
         )
-        services.link_registry_record(
+        vetting.link_registry_record(
             nomination, db.session.get(Honoree, setup["victim"]), actor=None
         )
         db.session.commit()
@@ -276,9 +277,9 @@ def test_staff_unlink_refused_when_the_id_number_is_in_the_registry(ctx):
         state=NominationState.SUBMITTED, id_number=ID_NUMBER, birth_date=date(1979, 3, 3)
     )
     same = factories.make_honoree(name="赵好人", id_number_hash=crypto.keyed_hash(ID_NUMBER))
-    services.link_registry_record(nomination, same, actor=None)
+    vetting.link_registry_record(nomination, same, actor=None)
     with pytest.raises(services.NominationError):
-        services.link_registry_record(nomination, None, actor=None)
+        vetting.link_registry_record(nomination, None, actor=None)
     assert nomination.honoree_id == same.id
 
 
@@ -286,7 +287,7 @@ def test_staff_link_refused_once_honored(ctx):
     nomination = factories.make_nomination(state=NominationState.SUBMITTED)
     nomination.state = NominationState.HONORED  # arranged directly: only the guard matters
     with pytest.raises(services.NominationError):
-        services.link_registry_record(nomination, factories.make_honoree(), actor=None)
+        vetting.link_registry_record(nomination, factories.make_honoree(), actor=None)
     assert nomination.honoree_id is None
 
 

@@ -15,7 +15,6 @@ from app.audit.models import AuditEvent
 from app.committee import ballots, queries, results, roster
 from app.db_types import utcnow
 from app.extensions import db
-from app.nominations import services as nominations
 from app.nominations.models import Nomination
 from app.nominations.workflow import NominationState
 from app.notifications.models import Notification
@@ -23,6 +22,7 @@ from app.programs import services
 from app.programs.models import Cadence, Cycle
 from app.programs.workflow import CyclePhase
 from app.registry.models import Honor
+from app.vetting import services as vetting
 from tests import factories
 
 HOUR = timedelta(hours=1)
@@ -124,7 +124,7 @@ def run(app, runner) -> Run:
         for nomination in db.session.scalars(
             sa.select(Nomination).where(Nomination.cycle_id == cycle.id)
         ):
-            nominations.qualify_nomination(nomination, actor=staff)
+            vetting.qualify_nomination(nomination, actor=staff)
 
     by_staff(qualify)
     schedule(now + 2 * HOUR + 2 * MINUTE)  # vetting → public review

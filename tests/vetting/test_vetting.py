@@ -226,3 +226,27 @@ def test_detail_page_offers_only_the_decisions_its_phase_allows(app, login_as):
     for action in ("qualify", "return", "reject", "withdraw", "checks"):
         assert f"/staff/nominations/{nomination_id}/{action}" not in page
     assert f"/staff/nominations/{nomination_id}/notes" in page
+
+
+def test_export_full_ids_only_when_the_checkbox_sends_y(app, login_as):
+    _seed(app)
+    staff = login_as(Role.STAFF)
+    token = csrf_token(staff, "/staff/nominations/")
+    other = staff.post(
+        "/staff/nominations/export.xlsx", data={"csrf_token": token, "include_ids": "on"}
+    )
+    assert ID_NUMBER not in str(_sheet_values(other))
+
+
+def test_bulk_qualify_with_nothing_ticked_qualifies_none_and_goes_back(app, login_as):
+    _cycle, a, b, _c = _seed(app)
+    staff = login_as(Role.STAFF)
+    token = csrf_token(staff, "/staff/nominations/")
+    response = staff.post(
+        "/staff/nominations/bulk-qualify",
+        data={"csrf_token": token, "ids": ["x"], "back": "/staff/nominations/?state=submitted"},
+    )
+    assert response.headers["Location"] == "/staff/nominations/?state=submitted"
+    with app.app_context():
+        states = {n.id: n.state for n in db.session.scalars(sa.select(Nomination))}
+    assert states[a] is states[b] is NominationState.SUBMITTED
