@@ -1,6 +1,5 @@
-"""Public: transparency page per published cycle, the honoree page (410 when taken down).
-Staff: publish a cycle (now or scheduled), revoke an honor, record a consent withdrawal
-(corrections and merges of a record are app/registry/views.py)."""
+"""Public publication pages: the transparency page per published cycle, the honoree page
+(410 when taken down), its photo and certificates."""
 
 from __future__ import annotations
 
@@ -13,116 +12,50 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
     send_file,
     url_for,
 )
-from flask_babel import gettext as _
-from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy.orm import joinedload
 
-from app.accounts.permissions import can_use_staff_area
-from app.committee import services as committee
-from app.committee.models import Runoff
 from app.core.cache import public_page
 from app.core.files import send_image
-from app.core.forms import EmptyForm
-from app.core.guards import require
 from app.core.urls import public_url_for
 from app.db_types import utcnow
 from app.extensions import db
-from app.honors import services
-from app.honors.forms import PublishForm
+from app.honors import queries, services
+from app.honors.permissions import can_view_transparency
 from app.honors.queries import public_honoree_or_abort
-from app.nominations.models import Nomination
-from app.notice.models import Objection, ObjectionStatus
-from app.programs.models import Cycle, Program
 from app.programs.rules import cycle_rules
-from app.programs.workflow import CyclePhase, TransitionError
-from app.registry import services as registry
-from app.registry.forms import FIELD_LABELS
 from app.registry.models import Honor, Honoree, HonorStatus
-from app.registry.queries import merged_into, public_honor_filter
-from app.review.services import counts as like_counts
+from app.registry.queries import merged_into
 
 bp = Blueprint("honors", __name__)
-admin_bp = Blueprint("honors_admin", __name__)
-admin_bp.before_request(require(can_use_staff_area))
 
 
 @bp.get("/cycles/<program_code>/<period>")
 @public_page
 def transparency(program_code: str, period: str):
-    cycle = db.session.scalar(
-        sa.select(Cycle)
-        .join(Program)
-        .where(Program.code == program_code[:40], Cycle.period == period[:20])
-    )
-    now = utcnow()
-    if (
-        cycle is None
-        or cycle.state not in (CyclePhase.PUBLISHED, CyclePhase.CLOSED)
-        or (cycle.published_at is None or cycle.published_at > now)
-    ):
+    cycle = queries.cycle_by_period(program_code, period)
+    if not can_view_transparency(cycle, utcnow()):
         abort(404)
-    honors = (
-        db.session.scalars(
-            sa.select(Honor)
-            .join(Honor.honoree)
-            .options(
-                joinedload(Honor.honoree).joinedload(Honoree.district), joinedload(Honor.category)
-            )
-            .where(Honor.cycle_id == cycle.id, public_honor_filter())
-            .order_by(Honor.category_id, Honor.id)
-        )
-        .unique()
-        .all()
-    )
-    main = committee.final_result(cycle)  # computed when the vote closed
-    runoffs = db.session.scalars(
-        sa.select(Runoff).where(Runoff.cycle_id == cycle.id).order_by(Runoff.round)
-    ).all()
-    objections = dict(
-        db.session.execute(
-            sa.select(Objection.status, sa.func.count())
-            .where(Objection.cycle_id == cycle.id)
-            .group_by(Objection.status)
-        )
-        .tuples()
-        .all()
-    )
-    likes = like_counts(cycle.id)
-    # Likes were given to nominations: map each honoree of the cycle to its nomination once.
-    nomination_of = dict(
-        db.session.execute(
-            sa.select(Nomination.honoree_id, Nomination.id).where(
-                Nomination.cycle_id == cycle.id, Nomination.honoree_id.is_not(None)
-            )
-        )
-        .tuples()
-        .all()
-    )
-    honoree_of = {nomination: honoree for honoree, nomination in nomination_of.items()}
-    names = {honor.honoree_id: honor.honoree.name for honor in honors}
+    report = queries.transparency_report(cycle)
     return render_template(
         "honors/transparency.html",
         cycle=cycle,
         rules=cycle_rules(cycle),
-        honors=honors,
-        main=main,
-        # Vote totals per candidate, named only for the honorees published on this page.
-        candidate_name=lambda nomination_id: names.get(honoree_of.get(nomination_id)),
-        runoffs=runoffs,
-        recusals=len(committee.recusals(cycle)),
-        likes=likes,
-        total_likes=sum(likes.values()),
-        objections_received=sum(objections.values()),
-        objections_upheld=objections.get(ObjectionStatus.UPHELD, 0),
-        likes_for=lambda honor: likes.get(nomination_of.get(honor.honoree_id), 0),
+        honors=report.honors,
+        main=report.main,
+        candidate_name=report.candidate_name,
+        runoffs=report.runoffs,
+        recusals=report.recusals,
+        likes=report.likes,
+        total_likes=report.total_likes,
+        objections_received=report.objections_received,
+        objections_upheld=report.objections_upheld,
+        likes_for=report.likes_for,
     )
 
 
@@ -172,59 +105,8 @@ def photo(slug: str):
     return send_image(path, max_age=3600)
 
 
-@admin_bp.route("/cycles/<int:cycle_id>/publish", methods=["GET", "POST"])
-def publish(cycle_id: int):
-    cycle = db.get_or_404(Cycle, cycle_id)
-    form = PublishForm()
-    error = None
-    if form.validate_on_submit():
-        release_at = form.release_at.data
-        try:
-            honors = services.publish_cycle(cycle, actor=current_user, release_at=release_at)
-        except (TransitionError, services.PublicationError) as problem:
-            db.session.rollback()
-            error = str(getattr(problem, "message", problem))
-        else:
-            db.session.commit()
-            flash(_("%(n)d honors published.", n=len(honors)), "success")
-            return redirect(url_for("staff.cycle", cycle_id=cycle.id))
-    elif form.release_at.errors:
-        error = str(form.release_at.errors[0])
-    return render_template("honors/publish.html", cycle=cycle, error=error, form=form)
-
-
-@admin_bp.route("/honorees/<int:honoree_id>", methods=["GET", "POST"])
-def manage_honoree(honoree_id: int):
-    record = db.get_or_404(Honoree, honoree_id)
-    if request.method == "POST" and EmptyForm().validate_on_submit():
-        reason = request.form.get("reason", "")[:2000]
-        try:
-            if request.form.get("action") == "withdraw_consent":
-                services.withdraw_consent(record, reason=reason, actor=current_user)
-            else:
-                raw = request.form.get("honor_id", "")
-                ok = raw.isdecimal() and len(raw) < 10
-                honor = db.session.get(Honor, int(raw)) if ok else None
-                if honor is None or honor.honoree_id != record.id:
-                    abort(404)
-                services.revoke_honor(honor, reason=reason, actor=current_user)
-        except services.PublicationError as problem:
-            db.session.rollback()
-            flash(str(problem.message), "error")
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-        return redirect(url_for("honors_admin.manage_honoree", honoree_id=record.id))
-    return render_template(
-        "honors/manage.html",
-        honoree=record,
-        form=EmptyForm(),
-        corrections=registry.correction_log(record),
-        field_labels=FIELD_LABELS,
-    )
-
-
-def _certificate_response(honor: Honor):
+def certificate_response(honor: Honor):
+    """The PDF certificate of `honor`, never cached (public and staff downloads)."""
     from app.honors import certificates
 
     url = public_url_for("honors.honoree", slug=honor.honoree.slug)
@@ -250,13 +132,4 @@ def certificate(slug: str, honor_id: int):
         # Taken down (revoked, or consent withdrawn after release): 410; never shown: 404.
         gone = honor.status is HonorStatus.REVOKED or (released and honor.honoree.consent_withdrawn)
         abort(410 if gone else 404)
-    return _certificate_response(honor)
-
-
-@admin_bp.get("/honors/<int:honor_id>/certificate.pdf")
-def staff_certificate(honor_id: int):
-    """Staff may print the certificate of any honor (e.g. before the release time)."""
-    honor = db.get_or_404(Honor, honor_id)
-    if honor.status is HonorStatus.REVOKED:
-        abort(410)
-    return _certificate_response(honor)
+    return certificate_response(honor)
