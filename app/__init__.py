@@ -153,21 +153,21 @@ def _register_blueprints(app: Flask) -> None:
     from app.core.views import bp as core_bp
     from app.courtesy.views import bp as courtesy_bp
     from app.home.views import bp as home_bp
-    from app.honors.views import admin_bp as honors_admin_bp
-    from app.honors.views import bp as honors_bp
+    from app.honors.views.public import bp as honors_bp
+    from app.honors.views.staff import bp as honors_admin_bp
     from app.importer.views import bp as importer_bp
     from app.nominations.views import bp as nominations_bp
-    from app.notice.views import admin_bp as objections_bp
-    from app.notice.views import bp as notice_bp
+    from app.notice.views.public import bp as notice_bp
+    from app.notice.views.staff import bp as objections_bp
     from app.notifications.views import bp as notifications_bp
     from app.orgs.views import bp as orgs_bp
     from app.programs.views import bp as programs_admin_bp
     from app.promotions.views import bp as promotions_bp
-    from app.recommendations.views import bp as recommendations_bp
-    from app.recommendations.views import public_bp as recommend_bp
+    from app.recommendations.views.public import bp as recommend_bp
+    from app.recommendations.views.staff import bp as recommendations_bp
     from app.registry.views import bp as registry_bp
-    from app.review.views import admin_bp as review_admin_bp
-    from app.review.views import bp as review_bp
+    from app.review.views.public import bp as review_bp
+    from app.review.views.staff import bp as review_admin_bp
     from app.roll.views import bp as roll_bp
     from app.staff.audit_log import bp as audit_bp
     from app.staff.views import bp as staff_bp

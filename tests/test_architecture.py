@@ -99,3 +99,11 @@ def test_every_package_is_in_the_import_layers_with_no_exception():
     packages = {p.parent.name for p in APP.glob("*/__init__.py")}
     assert packages - layered == set()
     assert "ignore_imports" not in contract
+
+
+def test_views_parse_posts_with_form_classes():
+    views = [*APP.rglob("views.py"), *APP.rglob("views/*.py")]
+    offenders = [
+        str(p.relative_to(APP)) for p in views if "request.form" in p.read_text(encoding="utf-8")
+    ]
+    assert offenders == []

@@ -13,7 +13,7 @@ from app.committee.views import judges as committee_views
 from app.extensions import cache, db
 from tests.committee.conftest import build
 from tests.conftest import csrf_token, login
-from tests.test_cache import _seed
+from tests.core.test_cache import _seed
 
 
 def _unreachable(*args, **kwargs):

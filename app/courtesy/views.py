@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-from datetime import date
-from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
@@ -19,6 +17,14 @@ from app.core.guards import require
 from app.core.labels import label
 from app.core.spreadsheets import XlsxBook
 from app.courtesy import services
+from app.courtesy.forms import (
+    AidForm,
+    AssessmentForm,
+    CardForm,
+    LedgerEntryForm,
+    VisitForm,
+    entry_form,
+)
 from app.courtesy.models import (
     AidGrant,
     AidType,
@@ -27,7 +33,6 @@ from app.courtesy.models import (
     HardshipLevel,
     Visit,
 )
-from app.db_types import enum_values
 from app.extensions import db
 from app.registry.models import Honoree
 
@@ -35,36 +40,24 @@ bp = Blueprint("courtesy", __name__)
 bp.before_request(require(can_use_staff_area))
 
 
-def _date(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.form.get(name, ""))
-    except ValueError:
-        return None
-
-
-def _fen(name: str) -> int | None:
-    try:
-        value = Decimal(request.form.get(name, "0") or "0")
-    except InvalidOperation:
-        return None
-    if value < 0 or value > Decimal("100000000"):
-        return None
-    return int(value * 100)
-
-
 @bp.route("/honorees/<int:honoree_id>/courtesy", methods=["GET", "POST"])
 def ledger(honoree_id: int):
     honoree = db.get_or_404(Honoree, honoree_id)
-    if request.method == "POST" and EmptyForm().validate_on_submit():
-        try:
-            _record(honoree.id, request.form.get("kind", ""))
-        except services.LedgerError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-        return redirect(url_for("courtesy.ledger", honoree_id=honoree.id))
+    if request.method == "POST":
+        form = entry_form()
+        if form.validate_on_submit():
+            try:
+                _record(honoree.id, form)
+            except services.LedgerError as error:
+                db.session.rollback()
+                flash(str(error.message), "error")
+            else:
+                db.session.commit()
+                flash(_("Saved."), "success")
+            return redirect(url_for("courtesy.ledger", honoree_id=honoree.id))
+        if "csrf_token" not in form.errors:  # a refused entry; a stale page just reloads
+            flash(form.refusal(), "error")
+            return redirect(url_for("courtesy.ledger", honoree_id=honoree.id))
     rows = {
         model.__tablename__: db.session.scalars(
             sa.select(model).where(model.honoree_id == honoree.id).order_by(model.id.desc())
@@ -81,56 +74,40 @@ def ledger(honoree_id: int):
     )
 
 
-def _record(honoree_id: int, kind: str) -> None:
-    form = request.form
-    when = _date("date")
-    if when is None:
-        raise services.LedgerError(_l("Give a valid date."))
-    if kind == "card":
-        until = _date("valid_until")
-        if until is None or not form.get("number", "").strip():
-            raise services.LedgerError(_l("Give the card number and its expiry date."))
+def _record(honoree_id: int, form: LedgerEntryForm) -> None:
+    """Record the validated entry `form` (its class says which kind)."""
+    if isinstance(form, CardForm):
         services.issue_card(
             honoree_id,
-            number=form["number"].strip()[:30],
-            issued_on=when,
-            valid_until=until,
+            number=form.number.data,
+            issued_on=form.date.data,
+            valid_until=form.valid_until.data,
             actor=current_user,
         )
-    elif kind == "visit":
-        cash = _fen("cash")
-        if cash is None or not form.get("team", "").strip():
-            raise services.LedgerError(_l("Give the visiting team and a valid amount."))
+    elif isinstance(form, VisitForm):
         services.add_visit(
             honoree_id,
-            visited_on=when,
-            team=form["team"].strip()[:100],
-            gifts=form.get("gifts", "").strip()[:200],
-            cash_fen=cash,
+            visited_on=form.date.data,
+            team=form.team.data,
+            gifts=form.gifts.data,
+            cash_fen=form.cash.data,
             actor=current_user,
         )
-    elif kind == "aid":
-        amount = _fen("amount")
-        aid_type = form.get("aid_type", "")
-        if amount is None or aid_type not in enum_values(AidType) or not form.get("fund", ""):
-            raise services.LedgerError(_l("Give the aid type, a valid amount and the fund."))
+    elif isinstance(form, AidForm):
         services.grant_aid(
             honoree_id,
-            aid_type=AidType(aid_type),
-            amount_fen=amount,
-            fund_source=form["fund"].strip()[:60],
-            granted_on=when,
+            aid_type=AidType(form.aid_type.data),
+            amount_fen=form.amount.data,
+            fund_source=form.fund.data,
+            granted_on=form.date.data,
             actor=current_user,
         )
-    elif kind == "assessment":
-        level = form.get("level", "")
-        if level not in enum_values(HardshipLevel):
-            raise services.LedgerError(_l("Choose a hardship level."))
+    elif isinstance(form, AssessmentForm):
         services.assess(
             honoree_id,
-            assessed_on=when,
-            level=HardshipLevel(level),
-            notes=form.get("notes", "").strip()[:2000],
+            assessed_on=form.date.data,
+            level=HardshipLevel(form.level.data),
+            notes=form.notes.data,
             actor=current_user,
         )
     else:

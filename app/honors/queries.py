@@ -1,19 +1,27 @@
-"""Read-only selects of the public honor pages: headline figures, latest releases, one honoree."""
+"""Read-only selects of the public honor pages: headline figures, latest releases, one honoree,
+a published cycle's transparency report."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
+from app.committee import queries as committee_queries
+from app.committee.models import Runoff
 from app.core.cache import memoized
 from app.extensions import db
-from app.programs.models import Program
+from app.nominations.models import Nomination
+from app.notice.models import Objection, ObjectionStatus
+from app.programs.models import Cycle, Program
 from app.registry.models import AwardKind, Honor, Honoree, HonoreeKind
 from app.registry.queries import merged_into, public_honor_filter
+from app.review.services import counts as like_counts
 
 # The city reports its 中国好人榜 figures "since August 2018" (SPEC §1).
 CHINA_LIST_SINCE = date(2018, 8, 1)
@@ -130,3 +138,101 @@ def public_honoree_or_abort(
         reverse=True,
     )
     return record, honors
+
+
+def cycle_by_period(program_code: str, period: str) -> Cycle | None:
+    """The cycle a public URL names (`/cycles/<program_code>/<period>`), or None."""
+    return db.session.scalar(
+        sa.select(Cycle)
+        .join(Program)
+        .where(Program.code == program_code[:40], Cycle.period == period[:20])
+    )
+
+
+@dataclass(frozen=True)
+class TransparencyReport:
+    """What the transparency page of a published cycle shows besides its rules."""
+
+    honors: Sequence[Honor]
+    main: Any  # the committee's final result, computed when the vote closed
+    runoffs: Sequence[Runoff]
+    recusals: int
+    likes: dict[int, int]  # likes per nomination id
+    objections: dict[ObjectionStatus, int]
+    nomination_of: dict[int, int]  # honoree id -> nomination id in this cycle
+    candidate_names: dict[int, str]  # nomination id -> name, for the honorees shown only
+
+    @property
+    def total_likes(self) -> int:
+        return sum(self.likes.values())
+
+    @property
+    def objections_received(self) -> int:
+        return sum(self.objections.values())
+
+    @property
+    def objections_upheld(self) -> int:
+        return self.objections.get(ObjectionStatus.UPHELD, 0)
+
+    def candidate_name(self, nomination_id: int) -> str | None:
+        """Vote totals per candidate are named only for the honorees published here."""
+        return self.candidate_names.get(nomination_id)
+
+    def likes_for(self, honor: Honor) -> int:
+        return self.likes.get(self.nomination_of.get(honor.honoree_id), 0)
+
+
+def transparency_report(cycle: Cycle) -> TransparencyReport:
+    """The honors, votes, runoffs, likes and objections of a published cycle."""
+    honors = (
+        db.session.scalars(
+            sa.select(Honor)
+            .join(Honor.honoree)
+            .options(
+                joinedload(Honor.honoree).joinedload(Honoree.district), joinedload(Honor.category)
+            )
+            .where(Honor.cycle_id == cycle.id, public_honor_filter())
+            .order_by(Honor.category_id, Honor.id)
+        )
+        .unique()
+        .all()
+    )
+    main = committee_queries.final_result(cycle)  # computed when the vote closed
+    runoffs = db.session.scalars(
+        sa.select(Runoff).where(Runoff.cycle_id == cycle.id).order_by(Runoff.round)
+    ).all()
+    objections = dict(
+        db.session.execute(
+            sa.select(Objection.status, sa.func.count())
+            .where(Objection.cycle_id == cycle.id)
+            .group_by(Objection.status)
+        )
+        .tuples()
+        .all()
+    )
+    likes = like_counts(cycle.id)
+    # Likes were given to nominations: map each honoree of the cycle to its nomination once.
+    nomination_of = dict(
+        db.session.execute(
+            sa.select(Nomination.honoree_id, Nomination.id).where(
+                Nomination.cycle_id == cycle.id, Nomination.honoree_id.is_not(None)
+            )
+        )
+        .tuples()
+        .all()
+    )
+    names = {honor.honoree_id: honor.honoree.name for honor in honors}
+    return TransparencyReport(
+        honors=honors,
+        main=main,
+        runoffs=runoffs,
+        recusals=len(committee_queries.recusals(cycle)),
+        likes=likes,
+        objections=objections,
+        nomination_of=nomination_of,
+        candidate_names={
+            nomination: names[honoree]
+            for honoree, nomination in nomination_of.items()
+            if honoree in names
+        },
+    )

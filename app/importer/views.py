@@ -22,6 +22,7 @@ from app.core.guards import require
 from app.core.sheet_reading import FILE_ERRORS
 from app.extensions import db
 from app.importer import services
+from app.importer.forms import ImportForm
 
 bp = Blueprint("importer", __name__)
 bp.before_request(require(can_use_staff_area))
@@ -30,7 +31,8 @@ bp.before_request(require(can_use_staff_area))
 @bp.route("/import", methods=["GET", "POST"])
 def upload():
     result = error = None
-    if request.method == "POST" and EmptyForm().validate_on_submit():
+    form = ImportForm()
+    if request.method == "POST" and form.validate_on_submit():
         storage = request.files.get("file")
         try:
             if storage is None or not storage.filename:
@@ -39,7 +41,7 @@ def upload():
                 storage.stream, current_app.config["UPLOAD_MAX_ATTACHMENT_BYTES"]
             )
             rows = services.read_rows(data, storage.filename)
-            return _stream(rows, dry_run=request.form.get("mode") != "import")
+            return _stream(rows, dry_run=form.dry_run)
         except uploads.UploadError:
             error = _("The file is too large or empty.")
         except services.ImportFileError as problem:

@@ -120,12 +120,13 @@ def edit(org_id: int):
     return _detail(org, form=form, move_form=_move_form(org))
 
 
-def _move_form(org: Organisation, formdata=None) -> MoveForm:
-    form = MoveForm(formdata=formdata) if formdata is not None else MoveForm()
+def _move_form(org: Organisation, *, posted: bool = False) -> MoveForm:
+    """The move form: as `posted` to the move route, else showing the current parent."""
+    form = MoveForm()
     form.parent_id.choices = queries.organisation_choices(
         _("— none (the city) —"), active_only=True
     )
-    if formdata is None:
+    if not posted:
         form.parent_id.data = org.parent_id
     return form
 
@@ -147,7 +148,7 @@ def _detail(org: Organisation, *, form=None, move_form=None, status=200):
 @bp.post("/<int:org_id>/move")
 def move(org_id: int):
     org = db.get_or_404(Organisation, org_id)
-    form = _move_form(org, formdata=request.form)
+    form = _move_form(org, posted=True)
     if form.validate_on_submit():
         try:
             services.move_organisation(org, parent=_org(form.parent_id.data), actor=current_user)

@@ -34,12 +34,22 @@ class CycleDatesForm(BaseForm):
         validators=[Optional(), Length(max=1000)],
     )
 
-    def changed_dates(self, current: dict[str, datetime | None], sent) -> dict:
-        """The dates typed differently from `current`, among the fields `sent`: a date
-        left as shown, or not sent at all, is not changed."""
+    def _sent(self, name: str) -> bool:
+        """Whether the date `name` was posted at all (a page may show only some dates)."""
+        return bool(getattr(self, name).raw_data)
+
+    def keep_unsent(self, shown: dict[str, datetime | None]) -> None:
+        """A date not sent stays as it is: give it the value `shown`."""
+        for name, value in shown.items():
+            if not self._sent(name):
+                getattr(self, name).data = value
+
+    def changed_dates(self, current: dict[str, datetime | None]) -> dict:
+        """The dates typed differently from `current`: a date left as shown, or not sent at
+        all, is not changed."""
         changes = {}
         for name, value in current.items():
-            if name not in sent:
+            if not self._sent(name):
                 continue
             typed = getattr(self, name).data
             if typed == to_minute(value):

@@ -83,16 +83,14 @@ def cycle(cycle_id: int):
     form = CycleDatesForm(data=shown)
     if request.method == "POST":
         form = CycleDatesForm()
-        for name in cycle_services.DATE_FIELDS:  # a date not sent stays as it is
-            if name not in request.form:
-                getattr(form, name).data = shown[name]
+        form.keep_unsent(shown)
         if form.validate_on_submit():
             try:
                 cycle_services.update_cycle_dates(
                     cycle,
                     actor=current_user,
                     reason=form.reason.data or "",
-                    **form.changed_dates(current, request.form),
+                    **form.changed_dates(current),
                 )
             except cycle_services.CycleDatesError as error:
                 db.session.rollback()

@@ -19,8 +19,8 @@ from app.nominations.workflow import NominationState
 from app.programs.models import Cycle
 from app.programs.workflow import CyclePhase
 from app.review import services
-from app.review import views as review_views
 from app.review.models import Like
+from app.review.views import public as review_views
 from tests import factories
 from tests.conftest import csrf_token
 

@@ -19,7 +19,7 @@ from app.privacy import crypto
 from app.programs.models import Level
 from app.registry.models import Honor, Honoree, HonoreeKind
 from tests import factories
-from tests.test_demo import SPEC_FIGURES
+from tests.demo.test_demo import SPEC_FIGURES
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 PHONE, ID_NUMBER, ADDRESS = (

@@ -3,7 +3,7 @@
 Already covered and not repeated: a copied cookie dies at logout, the *other* session dies
 at password change and the login throttle after five failures refuses the right password
 from that address (tests/accounts/test_login.py); headers on /, /login, /healthz, one 404
-and one static file and the anonymous session cookie's flags (tests/test_frame.py). Here: a
+and one static file and the anonymous session cookie's flags (tests/core/test_frame.py). Here: a
 cookie copied before each session-ending event (logout, password change, deactivation,
 admin password reset, role change) can neither read nor write afterwards; the login
 throttle's threshold comes from the configuration, holds across spellings and spares the

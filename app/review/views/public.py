@@ -1,12 +1,10 @@
-"""/review for the public (likes) and /staff/review/<cycle> for the anomaly report."""
+"""/review for the public: the candidates, their photos and likes."""
 
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
 from pathlib import Path
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -20,23 +18,18 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from app.accounts.permissions import can_use_staff_area
 from app.core.errors import render_error
 from app.core.files import send_image
 from app.core.forms import EmptyForm
-from app.core.guards import require
 from app.core.retry import commit_with_retry
 from app.core.urls import local_target
 from app.extensions import db
 from app.nominations.models import Nomination, NominationPhoto, PhotoKind
-from app.programs.models import Cycle
 from app.review import services
+from app.review.forms import LikeForm
 
 bp = Blueprint("review", __name__)
-admin_bp = Blueprint("review_admin", __name__)
-admin_bp.before_request(require(can_use_staff_area))
 
 VISITOR_KEY = "visitor"
 
@@ -108,7 +101,8 @@ def candidate(nomination_id: int):
 def like(nomination_id: int):
     # The limits live in the database (services.LikeRule), not in the per-worker limiter.
     nomination = _public_candidate(nomination_id)
-    if EmptyForm().validate_on_submit():
+    form = LikeForm()
+    if form.validate_on_submit():
         visitor, ip, rule = visitor_id(), request.remote_addr or "-", like_rule()
         try:
             commit_with_retry(
@@ -129,7 +123,7 @@ def like(nomination_id: int):
             flash(
                 _("Thank you: your like for %(name)s is counted.", name=nomination.name), "success"
             )
-    back = local_target(request.form.get("back"), url_for("review.index"), under="/review")
+    back = local_target(form.back.data, url_for("review.index"), under="/review")
     return redirect(back + f"#candidate-{nomination.id}")
 
 
@@ -140,47 +134,3 @@ def photo(photo_id: int):
         abort(404)
     _public_candidate(found.nomination_id)
     return send_image(Path(current_app.instance_path) / "uploads" / found.thumb_path, max_age=300)
-
-
-@admin_bp.route("/review/<int:cycle_id>", methods=["GET", "POST"])
-def report(cycle_id: int):
-    cycle = db.get_or_404(Cycle, cycle_id)
-    if request.method == "POST" and EmptyForm().validate_on_submit():
-        minute = None
-        raw_minute = request.form.get("minute", "")
-        if raw_minute:
-            try:
-                minute = datetime.fromisoformat(raw_minute).astimezone(UTC)
-            except (ValueError, OverflowError):  # OverflowError: year 1 with an offset
-                minute = None
-        try:
-            voided = services.void_likes(
-                cycle,
-                reason=request.form.get("reason", "")[:2000],
-                actor=current_user,
-                net_hash=request.form.get("net_hash") or None,
-                minute=minute,
-                ip_hash=request.form.get("ip_hash") or None,
-            )
-        except services.LikeError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("%(n)d likes voided.", n=voided), "success")
-        return redirect(url_for("review_admin.report", cycle_id=cycle.id))
-    names = dict(
-        db.session.execute(
-            sa.select(Nomination.id, Nomination.name).where(Nomination.cycle_id == cycle.id)
-        )
-        .tuples()
-        .all()
-    )
-    return render_template(
-        "review/report.html",
-        cycle=cycle,
-        report=services.anomaly_report(cycle),
-        counts=services.counts(cycle.id),
-        names=names,
-        form=EmptyForm(),
-    )

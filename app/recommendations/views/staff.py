@@ -1,4 +1,4 @@
-"""/recommend for the public; /staff/recommendations for moderation."""
+"""/staff/recommendations for the staff: the queue, forwarding as a nomination, declining."""
 
 from __future__ import annotations
 
@@ -12,50 +12,18 @@ from wtforms import SelectChoice
 from app.accounts.permissions import can_use_staff_area
 from app.core.forms import attach_error
 from app.core.guards import require
-from app.extensions import db, limiter
+from app.extensions import db
 from app.nominations import services as nomination_services
-from app.nominations.models import Channel, PublicRecommendation, RecommendationStatus
+from app.nominations.models import PublicRecommendation, RecommendationStatus
 from app.orgs import queries as org_queries
 from app.orgs.models import Organisation
 from app.programs.models import Category, Cycle
 from app.programs.periods import period_label
 from app.recommendations import services
-from app.recommendations.forms import AcceptForm, RecommendForm, RejectForm
-from app.registry.models import HonoreeKind
+from app.recommendations.forms import AcceptForm, RejectForm
 
-public_bp = Blueprint("recommend", __name__)
 bp = Blueprint("recommendations", __name__)
 bp.before_request(require(can_use_staff_area))
-
-
-@public_bp.route("/recommend", methods=["GET", "POST"])
-@limiter.limit("5 per hour;20 per day", methods=["POST"])
-def recommend():
-    form = RecommendForm()
-    form.district_id.choices = [SelectChoice("", _("— not sure —"))] + [
-        SelectChoice(str(d.id), d.name) for d in org_queries.districts()
-    ]
-    if form.validate_on_submit():
-        district = (
-            db.session.get(Organisation, form.district_id.data) if form.district_id.data else None
-        )
-        recommendation = services.file_recommendation(
-            channel=Channel(form.channel.data),
-            kind=HonoreeKind(form.kind.data),
-            candidate_name=form.candidate_name.data.strip(),
-            district=district,
-            unit=(form.unit.data or "").strip() or None,
-            headline=form.headline.data.strip(),
-            story=form.story.data.strip(),
-            recommender_name=form.recommender_name.data.strip(),
-            recommender_phone=form.recommender_phone.data.strip(),
-            relationship_note=(form.relationship_note.data or "").strip() or None,
-        )
-        db.session.commit()
-        return render_template("recommendations/thanks.html", reference=recommendation.reference)
-    if form.is_submitted():
-        form.recommender_phone.data = ""  # never echo a phone number back into the page
-    return render_template("recommendations/form.html", form=form)
 
 
 @bp.get("/")

@@ -1,0 +1,1 @@
+"""The publication pages: public (public.py) and for the staff (staff.py)."""

@@ -1,0 +1,1 @@
+"""Recommendations: the public form (public.py) and their moderation (staff.py)."""
