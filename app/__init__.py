@@ -149,56 +149,30 @@ def _register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin_bp
     from app.api.views import bp as api_bp
     from app.committee.views.judges import bp as committee_bp
-    from app.committee.views.staff import admin_bp as committee_admin_bp
     from app.core.views import bp as core_bp
-    from app.courtesy.views import bp as courtesy_bp
     from app.home.views import bp as home_bp
     from app.honors.views.public import bp as honors_bp
-    from app.honors.views.staff import bp as honors_admin_bp
-    from app.importer.views import bp as importer_bp
     from app.nominations.views import bp as nominations_bp
     from app.notice.views.public import bp as notice_bp
-    from app.notice.views.staff import bp as objections_bp
     from app.notifications.views import bp as notifications_bp
-    from app.orgs.views import bp as orgs_bp
-    from app.programs.views import bp as programs_admin_bp
-    from app.promotions.views import bp as promotions_bp
     from app.recommendations.views.public import bp as recommend_bp
-    from app.recommendations.views.staff import bp as recommendations_bp
-    from app.registry.views import bp as registry_bp
     from app.review.views.public import bp as review_bp
-    from app.review.views.staff import bp as review_admin_bp
     from app.roll.views import bp as roll_bp
-    from app.staff.audit_log import bp as audit_bp
-    from app.staff.views import bp as staff_bp
+    from app.staff import area as staff_area
     from app.stats.views import bp as stats_bp
-    from app.vetting.views import bp as vetting_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
-    app.register_blueprint(staff_bp, url_prefix="/staff")
-    app.register_blueprint(programs_admin_bp, url_prefix="/staff")
+    app.register_blueprint(staff_area.staff, url_prefix="/staff")  # every staff page nests here
     app.register_blueprint(nominations_bp, url_prefix="/nominations")
-    app.register_blueprint(vetting_bp, url_prefix="/staff/nominations")
-    app.register_blueprint(recommendations_bp, url_prefix="/staff/recommendations")
     app.register_blueprint(recommend_bp)
-    app.register_blueprint(audit_bp, url_prefix="/staff/audit")
-    app.register_blueprint(orgs_bp, url_prefix="/staff/organisations")
     app.register_blueprint(notifications_bp)
     app.register_blueprint(committee_bp, url_prefix="/committee")
-    app.register_blueprint(committee_admin_bp, url_prefix="/staff")
     app.register_blueprint(review_bp)
-    app.register_blueprint(review_admin_bp, url_prefix="/staff")
     app.register_blueprint(notice_bp)
-    app.register_blueprint(objections_bp, url_prefix="/staff")
     app.register_blueprint(honors_bp)
-    app.register_blueprint(honors_admin_bp, url_prefix="/staff")
-    app.register_blueprint(registry_bp, url_prefix="/staff")
     app.register_blueprint(roll_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(stats_bp)
-    app.register_blueprint(promotions_bp, url_prefix="/staff")
-    app.register_blueprint(courtesy_bp, url_prefix="/staff")
-    app.register_blueprint(importer_bp, url_prefix="/staff")

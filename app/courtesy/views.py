@@ -10,10 +10,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.accounts.permissions import can_use_staff_area
 from app.core.clock import local_today
 from app.core.forms import EmptyForm
-from app.core.guards import require
 from app.core.labels import label
 from app.core.spreadsheets import XlsxBook
 from app.courtesy import services
@@ -37,7 +35,6 @@ from app.extensions import db
 from app.registry.models import Honoree
 
 bp = Blueprint("courtesy", __name__)
-bp.before_request(require(can_use_staff_area))
 
 
 @bp.route("/honorees/<int:honoree_id>/courtesy", methods=["GET", "POST"])
@@ -54,10 +51,10 @@ def ledger(honoree_id: int):
             else:
                 db.session.commit()
                 flash(_("Saved."), "success")
-            return redirect(url_for("courtesy.ledger", honoree_id=honoree.id))
+            return redirect(url_for("staff.courtesy.ledger", honoree_id=honoree.id))
         if "csrf_token" not in form.errors:  # a refused entry; a stale page just reloads
             flash(form.refusal(), "error")
-            return redirect(url_for("courtesy.ledger", honoree_id=honoree.id))
+            return redirect(url_for("staff.courtesy.ledger", honoree_id=honoree.id))
     rows = {
         model.__tablename__: db.session.scalars(
             sa.select(model).where(model.honoree_id == honoree.id).order_by(model.id.desc())

@@ -15,17 +15,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.accounts.permissions import can_use_staff_area
 from app.core import uploads
 from app.core.forms import EmptyForm
-from app.core.guards import require
 from app.core.sheet_reading import FILE_ERRORS
 from app.extensions import db
 from app.importer import services
 from app.importer.forms import ImportForm
 
 bp = Blueprint("importer", __name__)
-bp.before_request(require(can_use_staff_area))
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -278,7 +278,7 @@ def _render_form(form: NominationForm, cycle: Cycle, nomination: Nomination | No
 @bp.get("/")
 def index():
     if current_user.organisation_id is None:
-        return redirect(url_for("vetting.queue"))
+        return redirect(url_for("staff.vetting.queue"))
     return render_template(
         "nominations/list.html",
         nominations=queries.for_organisation(current_user.organisation_id),

@@ -22,10 +22,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.accounts.permissions import can_use_staff_area
 from app.core import uploads
 from app.core.forms import EmptyForm, attach_error
-from app.core.guards import require
 from app.core.private import make_private_dir, write_private
 from app.core.sheet_reading import FILE_ERRORS, ImportFileError
 from app.extensions import db
@@ -41,7 +39,6 @@ from app.orgs.forms import (
 from app.orgs.models import Organisation, OrgKind
 
 bp = Blueprint("orgs", __name__)
-bp.before_request(require(can_use_staff_area))
 
 PER_PAGE = 50
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -80,7 +77,7 @@ def index():
         else:
             db.session.commit()
             flash(_("Organisation %(name)s created.", name=org.name), "success")
-            return redirect(url_for("orgs.index"))
+            return redirect(url_for("staff.orgs.index"))
     filters = _filters()
     valid = filters.validate()
     kind = filters.kind.data if filters.kind.data in {k.value for k in OrgKind} else None
@@ -116,7 +113,7 @@ def edit(org_id: int):
         else:
             db.session.commit()
             flash(_("Organisation %(name)s saved.", name=org.name), "success")
-            return redirect(url_for("orgs.edit", org_id=org.id))
+            return redirect(url_for("staff.orgs.edit", org_id=org.id))
     return _detail(org, form=form, move_form=_move_form(org))
 
 
@@ -158,7 +155,7 @@ def move(org_id: int):
         else:
             db.session.commit()
             flash(_("Organisation %(name)s moved.", name=org.name), "success")
-            return redirect(url_for("orgs.edit", org_id=org.id))
+            return redirect(url_for("staff.orgs.edit", org_id=org.id))
     return _detail(org, move_form=form, status=400)
 
 
@@ -175,7 +172,7 @@ def _unit_action(org_id: int, act) -> Response:
         else:
             db.session.commit()
             flash(message, "success")
-    return redirect(url_for("orgs.edit", org_id=org.id))
+    return redirect(url_for("staff.orgs.edit", org_id=org.id))
 
 
 @bp.post("/<int:org_id>/deactivate")
@@ -200,13 +197,13 @@ def reactivate(org_id: int):
 def issue_passwords(org_id: int):
     org = db.get_or_404(Organisation, org_id)
     if not EmptyForm().validate_on_submit():
-        return redirect(url_for("orgs.edit", org_id=org.id))
+        return redirect(url_for("staff.orgs.edit", org_id=org.id))
     try:
         issued = services.issue_initial_passwords(org, actor=current_user)
     except services.OrganisationError as error:
         db.session.rollback()
         flash(str(error.message), "error")
-        return redirect(url_for("orgs.edit", org_id=org.id))
+        return redirect(url_for("staff.orgs.edit", org_id=org.id))
     db.session.commit()
     return _passwords_page(issued)
 
@@ -297,7 +294,7 @@ def import_confirm():
     path = _stored(confirm.token.data) if confirm.validate_on_submit() else None
     if path is None:
         flash(_("This dry run has expired: upload the file again."), "error")
-        return redirect(url_for("orgs.import_upload"))
+        return redirect(url_for("staff.orgs.import_upload"))
     # Planned again from the kept file: the database may have changed since the dry run.
     plan = imports.plan_import(*imports.read_workbook(path.read_bytes()))
     if not plan.ok:

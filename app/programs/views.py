@@ -7,8 +7,6 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.accounts.permissions import can_use_staff_area
-from app.core.guards import require
 from app.db_types import utcnow
 from app.extensions import db
 from app.programs import admin
@@ -18,7 +16,6 @@ from app.programs.rules import cycle_rules
 from app.programs.workflow import CyclePhase
 
 bp = Blueprint("programs_admin", __name__)
-bp.before_request(require(can_use_staff_area))
 
 # Templates of every domain show a cycle's rules (its snapshot once nominations closed).
 bp.add_app_template_global(cycle_rules, "cycle_rules")
@@ -57,7 +54,7 @@ def create():
         else:
             db.session.commit()
             flash(_("Program created."), "success")
-            return redirect(url_for("programs_admin.edit", program_id=program.id))
+            return redirect(url_for("staff.programs_admin.edit", program_id=program.id))
     return render_template("programs/form.html", form=form, program=None)
 
 
@@ -81,5 +78,5 @@ def edit(program_id: int):
                 else _("Nothing changed."),
                 "success",
             )
-            return redirect(url_for("programs_admin.edit", program_id=program.id))
+            return redirect(url_for("staff.programs_admin.edit", program_id=program.id))
     return render_template("programs/form.html", form=form, program=program)

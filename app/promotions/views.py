@@ -10,10 +10,8 @@ from flask_login import current_user
 from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.accounts.permissions import can_use_staff_area
 from app.core.clock import local_today
 from app.core.forms import BaseForm, attach_error, optional_int
-from app.core.guards import require
 from app.core.labels import choices
 from app.extensions import db
 from app.honors.queries import headline_figures
@@ -23,7 +21,6 @@ from app.promotions.models import Promotion, PromotionStatus
 from app.registry.models import AwardKind, Honoree
 
 bp = Blueprint("promotions", __name__)
-bp.before_request(require(can_use_staff_area))
 
 
 # The outcomes staff can record (a promotion is pending until one is).
@@ -117,7 +114,7 @@ def recommend(honoree_id: int):
         else:
             db.session.commit()
             flash(_("Recommendation recorded."), "success")
-            return redirect(url_for("promotions.board"))
+            return redirect(url_for("staff.promotions.board"))
     return render_template("promotions/recommend.html", honoree=honoree, form=form)
 
 
@@ -143,7 +140,7 @@ def outcome(promotion_id: int):
             flash(_("Outcome recorded."), "success")
     else:
         flash(_("Check the outcome form: dates as YYYY-MM-DD."), "error")
-    return redirect(url_for("promotions.board"))
+    return redirect(url_for("staff.promotions.board"))
 
 
 @bp.route("/external-honors/new", methods=["GET", "POST"])
@@ -173,7 +170,7 @@ def external_honor():
         else:
             db.session.commit()
             flash(_("External honor recorded."), "success")
-            return redirect(url_for("promotions.board"))
+            return redirect(url_for("staff.promotions.board"))
     return render_template(
         "promotions/external.html", form=form, typed_slug=request.args.get("slug", "")
     )

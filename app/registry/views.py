@@ -10,10 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from app.accounts.permissions import can_use_staff_area
 from app.core import uploads
 from app.core.forms import attach_error
-from app.core.guards import require
 from app.db_types import like_pattern
 from app.extensions import db
 from app.orgs import queries as org_queries
@@ -24,7 +22,6 @@ from app.registry.forms import CorrectionForm, MergeForm
 from app.registry.models import Honoree
 
 bp = Blueprint("registry", __name__)
-bp.before_request(require(can_use_staff_area))
 
 
 def _upload_root() -> Path:
@@ -74,7 +71,7 @@ def correct_honoree(honoree_id: int):
             else:
                 db.session.commit()
                 flash(_("%(n)d fields corrected.", n=len(done)), "success")
-                return redirect(url_for("honors_admin.manage_honoree", honoree_id=record.id))
+                return redirect(url_for("staff.honors_admin.manage_honoree", honoree_id=record.id))
     return render_template("registry/correct.html", honoree=record, form=form)
 
 
@@ -121,7 +118,7 @@ def merge(honoree_id: int):
     raw = form.source_id.data or ""
     if not form.validate_on_submit() or not (raw.isdecimal() and len(raw) < 10):
         flash(_("Choose the record to merge first."), "error")
-        return redirect(url_for("registry.merge_preview", honoree_id=target.id))
+        return redirect(url_for("staff.registry.merge_preview", honoree_id=target.id))
     source = db.get_or_404(Honoree, int(raw))
     slug = source.slug
     try:
@@ -129,10 +126,10 @@ def merge(honoree_id: int):
     except services.CorrectionError as error:
         db.session.rollback()
         flash(str(error.message), "error")
-        return redirect(url_for("registry.merge_preview", honoree_id=target.id, source=slug))
+        return redirect(url_for("staff.registry.merge_preview", honoree_id=target.id, source=slug))
     db.session.commit()
     flash(_("Record %(slug)s merged into this one.", slug=slug), "success")
-    return redirect(url_for("honors_admin.manage_honoree", honoree_id=target.id))
+    return redirect(url_for("staff.honors_admin.manage_honoree", honoree_id=target.id))
 
 
 @bp.get("/honorees/")

@@ -23,6 +23,8 @@ from app.staff.forms import CycleDatesForm, MoveForm, to_minute
 from app.staff.labels import action_label
 
 bp = Blueprint("staff", __name__)
+# The one guard of the whole staff area: every staff blueprint nests under this one
+# (app/staff/area.py), so no staff page can be added without it.
 bp.before_request(require(can_use_staff_area))
 PER_PAGE = 30
 
@@ -120,7 +122,7 @@ def move(cycle_id: int):
     form = MoveForm()
     if form.validate_on_submit() and form.target.data == CyclePhase.PUBLISHED.value:
         # Publication creates the honors and takes a release time: its own page.
-        return redirect(url_for("honors_admin.publish", cycle_id=cycle_id))
+        return redirect(url_for("staff.honors_admin.publish", cycle_id=cycle_id))
     if form.validate_on_submit() and form.target.data in enum_values(CyclePhase):
         try:
             cycle_services.transition_cycle(cycle, CyclePhase(form.target.data), actor=current_user)

@@ -10,7 +10,6 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from app.audit.services import record_event
-from app.core.guards import require
 from app.core.urls import local_target
 from app.db_types import enum_values
 from app.extensions import db
@@ -18,7 +17,7 @@ from app.nominations import queries as nomination_queries
 from app.nominations import services as nominations
 from app.nominations.forms import ReasonForm
 from app.nominations.models import Channel, ConsultedBody, ConsultResult, Nomination
-from app.nominations.permissions import can_export_id_numbers, can_link_registry_record, can_vet
+from app.nominations.permissions import can_export_id_numbers, can_link_registry_record
 from app.nominations.workflow import NominationState
 from app.orgs import queries as org_queries
 from app.programs.models import Cycle
@@ -36,7 +35,6 @@ from app.vetting.forms import (
 )
 
 bp = Blueprint("vetting", __name__)
-bp.before_request(require(can_vet))
 
 PER_PAGE = 30
 DECISIONS = {
@@ -160,7 +158,7 @@ def qualify(nomination_id: int):
         else:
             db.session.commit()
             flash(_("Qualified."), "success")
-    return redirect(url_for("vetting.detail", nomination_id=nomination_id))
+    return redirect(url_for("staff.vetting.detail", nomination_id=nomination_id))
 
 
 @bp.post("/<int:nomination_id>/<any(return, reject, withdraw):decision>")
@@ -181,7 +179,7 @@ def decide(nomination_id: int, decision: str):
         else:
             db.session.commit()
             flash(_("Saved: %(state)s.", state=DECISIONS[decision].label), "success")
-    return redirect(url_for("vetting.detail", nomination_id=nomination_id))
+    return redirect(url_for("staff.vetting.detail", nomination_id=nomination_id))
 
 
 @bp.post("/<int:nomination_id>/registry")
@@ -191,7 +189,7 @@ def link_registry(nomination_id: int):
     if not can_link_registry_record(current_user, nomination):
         abort(403)
     form = RegistryLinkForm()
-    back = url_for("vetting.detail", nomination_id=nomination_id) + "#registry"
+    back = url_for("staff.vetting.detail", nomination_id=nomination_id) + "#registry"
     if not form.validate_on_submit():
         flash(_("The registry decision was not valid."), "error")
         return redirect(back)
@@ -231,7 +229,7 @@ def add_check(nomination_id: int):
             flash(_("Checklist updated."), "success")
     else:
         flash(_("The checklist entry was not valid."), "error")
-    return redirect(url_for("vetting.detail", nomination_id=nomination_id) + "#checks")
+    return redirect(url_for("staff.vetting.detail", nomination_id=nomination_id) + "#checks")
 
 
 @bp.post("/<int:nomination_id>/notes")
@@ -244,7 +242,7 @@ def add_note(nomination_id: int):
         flash(_("Note added."), "success")
     else:
         flash(_("Write a note of at most 2,000 characters."), "error")
-    return redirect(url_for("vetting.detail", nomination_id=nomination_id) + "#notes")
+    return redirect(url_for("staff.vetting.detail", nomination_id=nomination_id) + "#notes")
 
 
 @bp.post("/bulk-qualify")
@@ -268,7 +266,7 @@ def bulk_qualify():
     else:
         flash(_("Tick the submitted nominations to qualify."), "error")
     return redirect(
-        local_target(form.back.data, url_for("vetting.queue"), under="/staff/nominations")
+        local_target(form.back.data, url_for("staff.vetting.queue"), under="/staff/nominations")
     )
 
 
@@ -296,5 +294,5 @@ def shortlist(cycle_id: int):
         else:
             db.session.commit()
             flash(_("%(n)d candidates shortlisted.", n=len(created)), "success")
-            return redirect(url_for("vetting.queue", cycle_id=cycle.id))
+            return redirect(url_for("staff.vetting.queue", cycle_id=cycle.id))
     return render_template("vetting/shortlist.html", cycle=cycle, pool=pool, form=form)

@@ -48,14 +48,14 @@ FUZZ_GET_EXAMPLES = 50  # per GET form (filters): their handlers are read-only
 EXCLUDED = {
     "accounts.logout": "ends the fuzzing client's session on every example; its CSRF check "
     "is in tests/test_csrf.py and the session it ends in tests/security/test_sessions.py",
-    "orgs.import_confirm": "posts only the token of a dry run kept in the session; forged "
+    "staff.orgs.import_confirm": "posts only the token of a dry run kept in the session; forged "
     "and replayed tokens are tests/orgs/test_import.py::"
     "test_confirm_with_a_forged_token_imports_nothing",
 }
 # POST routes whose form is on a page reached with a query string: role, URL template
 # filled from the world's samples.
 QUERY_PAGES = {
-    "registry.merge": ("staff", "/staff/honorees/{target}/merge?source={source}"),
+    "staff.registry.merge": ("staff", "/staff/honorees/{target}/merge?source={source}"),
 }
 # POST routes called by the pages' scripts rather than by a <form>: role, URL, fields.
 SCRIPT_FORMS = {

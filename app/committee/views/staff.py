@@ -11,18 +11,15 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.accounts.models import Role, User, UserRole
-from app.accounts.permissions import can_use_staff_area
 from app.committee import ballots, exports, queries, roster, workflow
 from app.committee import results as committee_results
 from app.committee.forms import ResultsActionForm, RosterForm
 from app.committee.models import CommitteeMember
 from app.committee.views.results_page import render_results
-from app.core.guards import require
 from app.extensions import db
 from app.programs.models import Cycle
 
 admin_bp = Blueprint("committee_admin", __name__)
-admin_bp.before_request(require(can_use_staff_area))
 
 
 def _names(cycle: Cycle) -> dict[int, str]:
@@ -42,7 +39,7 @@ def manage(cycle_id: int):
         else:
             db.session.commit()
             flash(_("Committee updated."), "success")
-        return redirect(url_for("committee_admin.manage", cycle_id=cycle.id))
+        return redirect(url_for("staff.committee_admin.manage", cycle_id=cycle.id))
     members = queries.roster(cycle)
     taken = {m.user_id for m in members}
     available = [
@@ -110,7 +107,7 @@ def results(cycle_id: int):
                 flash(_("Reminder sent to %(n)d members.", n=done), "success")
             else:
                 flash(_("Done."), "success")
-        return redirect(url_for("committee_admin.results", cycle_id=cycle.id))
+        return redirect(url_for("staff.committee_admin.results", cycle_id=cycle.id))
     return render_results(cycle, chair=False)
 
 
@@ -120,7 +117,7 @@ def results_export(cycle_id: int):
     state = queries.outcome(cycle)
     if state is None:
         flash(_("The results can be exported once the vote is closed."), "error")
-        return redirect(url_for("committee_admin.results", cycle_id=cycle.id))
+        return redirect(url_for("staff.committee_admin.results", cycle_id=cycle.id))
     data = exports.results_workbook(cycle, state, _names(cycle))
     response = send_file(
         io.BytesIO(data),

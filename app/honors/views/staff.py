@@ -16,9 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.accounts.permissions import can_use_staff_area
 from app.core.forms import EmptyForm
-from app.core.guards import require
 from app.extensions import db
 from app.honors import services
 from app.honors.forms import HonoreeActionForm, PublishForm
@@ -30,7 +28,6 @@ from app.registry.forms import FIELD_LABELS
 from app.registry.models import Honor, Honoree, HonorStatus
 
 bp = Blueprint("honors_admin", __name__)
-bp.before_request(require(can_use_staff_area))
 
 
 @bp.route("/cycles/<int:cycle_id>/publish", methods=["GET", "POST"])
@@ -75,7 +72,7 @@ def manage_honoree(honoree_id: int):
         else:
             db.session.commit()
             flash(_("Saved."), "success")
-        return redirect(url_for("honors_admin.manage_honoree", honoree_id=record.id))
+        return redirect(url_for("staff.honors_admin.manage_honoree", honoree_id=record.id))
     return render_template(
         "honors/manage.html",
         honoree=record,

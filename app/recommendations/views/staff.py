@@ -9,9 +9,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
-from app.accounts.permissions import can_use_staff_area
 from app.core.forms import attach_error
-from app.core.guards import require
 from app.extensions import db
 from app.nominations import services as nomination_services
 from app.nominations.models import PublicRecommendation, RecommendationStatus
@@ -23,7 +21,6 @@ from app.recommendations import services
 from app.recommendations.forms import AcceptForm, RejectForm
 
 bp = Blueprint("recommendations", __name__)
-bp.before_request(require(can_use_staff_area))
 
 
 @bp.get("/")
@@ -82,7 +79,7 @@ def detail(recommendation_id: int):
         else:
             db.session.commit()
             flash(_("Forwarded as draft nomination No. %(id)d.", id=nomination.id), "success")
-            return redirect(url_for("recommendations.queue"))
+            return redirect(url_for("staff.recommendations.queue"))
     return render_template(
         "recommendations/detail.html",
         recommendation=recommendation,
@@ -106,7 +103,7 @@ def reject(recommendation_id: int):
         else:
             db.session.commit()
             flash(_("Recommendation declined."), "success")
-            return redirect(url_for("recommendations.queue"))
+            return redirect(url_for("staff.recommendations.queue"))
     else:
         flash(_("Give a reason."), "error")
-    return redirect(url_for("recommendations.detail", recommendation_id=recommendation_id))
+    return redirect(url_for("staff.recommendations.detail", recommendation_id=recommendation_id))

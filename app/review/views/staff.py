@@ -14,9 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.accounts.permissions import can_use_staff_area
 from app.core.forms import EmptyForm
-from app.core.guards import require
 from app.extensions import db
 from app.nominations.models import Nomination
 from app.programs.models import Cycle
@@ -24,7 +22,6 @@ from app.review import services
 from app.review.forms import VoidLikesForm
 
 bp = Blueprint("review_admin", __name__)
-bp.before_request(require(can_use_staff_area))
 
 
 @bp.route("/review/<int:cycle_id>", methods=["GET", "POST"])
@@ -47,7 +44,7 @@ def report(cycle_id: int):
         else:
             db.session.commit()
             flash(_("%(n)d likes voided.", n=voided), "success")
-        return redirect(url_for("review_admin.report", cycle_id=cycle.id))
+        return redirect(url_for("staff.review_admin.report", cycle_id=cycle.id))
     names = dict(
         db.session.execute(
             sa.select(Nomination.id, Nomination.name).where(Nomination.cycle_id == cycle.id)
