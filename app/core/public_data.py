@@ -50,11 +50,7 @@ def watched() -> dict[type, frozenset[str]]:
     return dict(_WATCHED)
 
 
-def unwatch_all() -> None:
-    _WATCHED.clear()
-
-
-def bump(session: Session | None = None, now: datetime | None = None) -> int:
+def bump(session: Session | None = None) -> int:
     """Raise the version by one (taking its row lock on PostgreSQL) and forget the version
     this process remembered. Called by the listeners; by hand only where public output
     changes without a watched row (none today)."""
@@ -67,7 +63,7 @@ def bump(session: Session | None = None, now: datetime | None = None) -> int:
             row = PublicDataVersion(id=1, version=0)
             session.add(row)
         row.version = (row.version or 0) + 1
-        row.changed_at = now or utcnow()
+        row.changed_at = utcnow()
     forget_public_version()
     return row.version
 

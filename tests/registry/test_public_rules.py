@@ -7,12 +7,13 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.core.clock import local_today
 from app.db_types import utcnow
 from app.extensions import db
 from app.registry.models import Honor, Honoree, HonoreeKind, HonorStatus
 from tests import factories
 
-TODAY = date.today()
+TODAY = local_today()  # the Beijing date, as the minor rule counts it
 
 
 def _years_ago(years: int, days: int = 0) -> date:
