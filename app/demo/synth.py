@@ -19,14 +19,14 @@ import sqlalchemy as sa
 
 from app.db_types import utcnow
 from app.demo import data
-from app.demo.services import (
-    _month,
-    _month_index,
-    _Period,
-    _period_dates,
-    _Planner,
-    _quarter,
-    _year,
+from app.demo.history import (
+    Period,
+    Planner,
+    month_index,
+    month_period,
+    period_dates,
+    quarter_period,
+    year_period,
 )
 from app.extensions import db
 from app.honors.services import honor_row, published_honor
@@ -40,7 +40,7 @@ PHOTO_EVERY = 10
 SLUG_PREFIX = "sy-"
 
 
-class _SynthPlanner(_Planner):
+class _SynthPlanner(Planner):
     """The demo's planner without its unique-name pool (100,000 people share names)."""
 
     def __init__(self, seed: int) -> None:
@@ -57,20 +57,20 @@ class _Slot:
 
     program: Program
     cycle_id: int
-    period: _Period
+    period: Period
     published_at: datetime
 
 
-def _periods(cadence: Cadence, first_year: int, last_year: int) -> Iterator[_Period]:
+def _periods(cadence: Cadence, first_year: int, last_year: int) -> Iterator[Period]:
     for year in range(first_year, last_year + 1):
         if cadence is Cadence.MONTHLY:
             for month in range(1, 13):
-                yield _month(_month_index(year, month))
+                yield month_period(month_index(year, month))
         elif cadence is Cadence.QUARTERLY:
             for quarter in range(1, 5):
-                yield _quarter(year, quarter)
+                yield quarter_period(year, quarter)
         else:
-            yield _year(year)
+            yield year_period(year)
 
 
 def _slots(last_year: int, now: datetime) -> list[_Slot]:
@@ -90,7 +90,7 @@ def _slots(last_year: int, now: datetime) -> list[_Slot]:
         for period in _periods(program.cadence, last_year - YEARS + 1, last_year):
             cycle = existing.get((program.id, period.label))
             if cycle is None:
-                dates = _period_dates(program, period, CyclePhase.PUBLISHED)
+                dates = period_dates(program, period, CyclePhase.PUBLISHED)
                 cycle = Cycle(
                     program_id=program.id,
                     period=period.label,

@@ -37,7 +37,7 @@ def live_server(tmp_path_factory) -> Iterator[str]:
         from app.demo.services import load_demo
 
         db.create_all()
-        load_demo()
+        load_demo(upload_root=Path(app.instance_path) / "uploads")
         db.session.commit()
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)

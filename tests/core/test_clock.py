@@ -53,3 +53,39 @@ def test_aid_report_defaults_to_beijing_year_on_new_year_morning(login_as):
         staff = login_as(Role.STAFF)
         page = staff.get("/staff/aid/report").get_data(as_text=True)
     assert 'name="year" value="2027"' in page
+
+
+def test_set_to_makes_utcnow_and_local_today_read_the_moment_inside_the_block_only():
+    from app.core.clock import set_to, utcnow
+
+    moment = datetime(2025, 3, 1, 17, 0, tzinfo=UTC)
+    with set_to(moment):
+        assert utcnow() == moment
+        assert local_today() == date(2025, 3, 2)
+        with set_to(LATE_UTC):
+            assert utcnow() == LATE_UTC
+        assert utcnow() == moment
+    assert utcnow() > datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_set_to_refuses_a_naive_moment():
+    import pytest
+
+    from app.core.clock import set_to
+
+    with pytest.raises(ValueError), set_to(datetime(2025, 3, 1, 17, 0)):
+        pass
+
+
+def test_set_to_stamps_column_defaults(ctx):
+    from app.audit.models import AuditEvent
+    from app.audit.services import record_event
+    from app.core.clock import set_to
+    from app.extensions import db
+
+    moment = datetime(2025, 3, 1, 17, 0, tzinfo=UTC)
+    with set_to(moment):
+        record_event("test.clock", object_type="cycles", object_id=1)
+        db.session.flush()
+    event = db.session.query(AuditEvent).filter_by(action="test.clock").one()
+    assert event.at == moment

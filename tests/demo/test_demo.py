@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -26,6 +27,7 @@ from app.programs.workflow import CyclePhase
 from app.promotions.models import Promotion
 from app.registry.models import Honor
 from tests.conftest import csrf_token, login
+from tests.demo import live_by_role
 
 SPEC_FIGURES = {
     "national_models": 1,
@@ -129,20 +131,8 @@ OPEN_DATES = {
 
 def _load_demo_at(app, now: datetime) -> None:
     with app.app_context():
-        load_demo(now=now)
+        load_demo(now=now, upload_root=Path(app.instance_path) / "uploads")
         db.session.commit()
-
-
-def _live(now: datetime) -> dict[str, Cycle]:
-    """The demo's live cycles loaded at `now`, by role (inside an app context)."""
-    found = {}
-    for live in live_cycles(now):
-        found[live.role] = db.session.scalar(
-            sa.select(Cycle)
-            .join(Program)
-            .where(Program.code == live.program, Cycle.period == live.period.label)
-        )
-    return found
 
 
 def _count(model, *where) -> int:
@@ -173,7 +163,7 @@ def test_demo_live_cycles_are_named_after_the_load_moment():
 def test_demo_live_cycles_are_in_their_phase_around_the_load_moment(app, now):
     _load_demo_at(app, now)
     with app.app_context():
-        live = _live(now)
+        live = live_by_role(now)
         assert {role: (c.program.code, c.state) for role, c in live.items()} == LIVE_ROLES
         for role, (start, end) in OPEN_DATES.items():
             cycle = live[role]
@@ -191,7 +181,7 @@ def test_demo_live_cycles_are_in_their_phase_around_the_load_moment(app, now):
 def test_demo_annual_vote_is_open_with_some_ballots_and_no_figures(app, now):
     _load_demo_at(app, now)
     with app.app_context():
-        voting = _live(now)["voting"]
+        voting = live_by_role(now)["voting"]
         assert _count(CommitteeMember, CommitteeMember.cycle_id == voting.id) == 7
         assert _count(Ballot, Ballot.cycle_id == voting.id) == 3
         assert voting.voting_closed_at is None
@@ -206,7 +196,7 @@ def test_demo_annual_vote_is_open_with_some_ballots_and_no_figures(app, now):
 def test_demo_ready_cycle_notice_ended_hours_ago_and_nothing_stands_in_the_way(app, now):
     _load_demo_at(app, now)
     with app.app_context():
-        ready = _live(now)["ready"]
+        ready = live_by_role(now)["ready"]
         assert now - timedelta(hours=12) <= ready.notice_ends_at < now
         assert ready.notice_ends_at - ready.notice_starts_at >= timedelta(days=7)
         assert ready.results_applied_at is not None
@@ -220,7 +210,7 @@ def test_demo_ready_cycle_notice_ended_hours_ago_and_nothing_stands_in_the_way(a
             == 6
         )
         # The running notice still has an open objection, which holds its publication.
-        notice = _live(now)["notice"]
+        notice = live_by_role(now)["notice"]
         assert (
             _count(
                 Objection, Objection.cycle_id == notice.id, Objection.status == ObjectionStatus.OPEN
@@ -242,7 +232,7 @@ def test_demo_samples_are_dated_in_the_weeks_before_the_load_moment(app, now):
         nominations = db.session.scalars(sa.select(Nomination)).all()
         assert all(n.created_at <= now for n in nominations)
         assert all(n.consent_date <= today for n in nominations)
-        youth = _live(now)["youth"]
+        youth = live_by_role(now)["youth"]
         pupils = [n for n in nominations if n.cycle_id == youth.id]
         assert len(pupils) == 2
         assert all(6 <= (today - n.birth_date).days // 366 <= 17 for n in pupils)
@@ -264,7 +254,7 @@ def test_demo_schedule_right_after_keeps_each_live_phase_and_adds_no_annual_cycl
     )
     assert result.exit_code == 0, result.output
     with app.app_context():
-        live = _live(now)
+        live = live_by_role(now)
         assert {role: (c.program.code, c.state) for role, c in live.items()} == LIVE_ROLES
         assert live["ready"].notice_ended_at is not None
         assert live["notice"].notice_ended_at is None
@@ -304,7 +294,7 @@ def test_demo_ready_cycle_published_by_demo_staff_after_schedule_shows_committee
 ):
     assert runner.invoke(args=["honors", "schedule"]).exit_code == 0
     with app.app_context():
-        ready = _live(utcnow())["ready"]
+        ready = live_by_role(utcnow())["ready"]
         cycle_id, period = ready.id, ready.period
         honors_before = _count(Honor)
     staff = app.test_client()

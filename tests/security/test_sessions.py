@@ -25,6 +25,7 @@ from app.accounts.models import Role, User
 from app.core.frame import CONTENT_SECURITY_POLICY, SECURITY_HEADERS
 from app.core.uploads import store_photo
 from app.extensions import db
+from app.nominations.models import NominationPhoto
 from app.registry.models import Honoree
 from tests import factories
 from tests.conftest import CSRF_RE, csrf_token, login, make_test_app
@@ -303,7 +304,9 @@ def test_security_headers_on_files_feeds_api_and_streams(app, world, login_as):
         honoree.photo_width, honoree.photo_height = stored.width, stored.height
         db.session.commit()
     nominator = world.clients["nominator"]
-    nomination_id, photo_id = world.samples["nomination_id"][0], world.samples["photo_id"][0]
+    photo_id = world.samples["photo_id"][0]
+    with app.app_context():
+        nomination_id = db.session.get(NominationPhoto, int(photo_id)).nomination_id
     import_csv = "姓名,评选项目,期次\n".encode()
     kinds = {
         "static css": (anonymous, "GET", "/static/css/site.css", {}),

@@ -143,8 +143,14 @@ def _samples(nominator: User) -> dict[str, list[str]]:
         "promotion_id": _first(sa.select(Promotion.id).order_by(Promotion.id)),
         "objection_id": _one_per(Objection.status, Objection.id),
         "recommendation_id": _one_per(PublicRecommendation.status, PublicRecommendation.id),
-        "photo_id": _first(
-            sa.select(NominationPhoto.id).where(NominationPhoto.nomination_id.in_(nomination_ids))
+        "photo_id": _first(  # a photo the nominator may see: of their own unit's nomination
+            sa.select(NominationPhoto.id)
+            .join(Nomination, Nomination.id == NominationPhoto.nomination_id)
+            .where(
+                Nomination.id.in_(nomination_ids),
+                Nomination.organisation_id == nominator.organisation_id,
+            )
+            .order_by(NominationPhoto.id)
         ),
         "attachment_id": _first(sa.select(NominationAttachment.id)),
         "program_code": [cycle.program.code],

@@ -6,9 +6,9 @@ nomination in public review, in notice, in voting and one returned for changes, 
 objection, a public recommendation, a promotion, a courtesy ledger, a district, a
 community and its user. Field number i of slot s in round r carries payload
 (r * slots + s + i) mod N, so over ceil(N / slots) rounds every field meets every payload
-once, and neighbouring fields of a slot carry different payloads. Rows are written the way
-the demo loader writes them (in their final state, with their history), through a service
-where one is the natural writer (users, the return for changes, audit events).
+once, and neighbouring fields of a slot carry different payloads. Rows are written directly
+in their final state (with their history), through a service where one is the natural
+writer (users, the return for changes, audit events).
 """
 
 from __future__ import annotations
