@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
 
 from app.core.clock import local_today
 from app.extensions import db
 from app.nominations.models import Nomination
+from app.nominations.queries import public_candidates
 from app.nominations.workflow import NominationState
 from app.programs.models import Cycle
+from app.programs.queries import cycles_in_phase
 from app.programs.workflow import CyclePhase
 from app.registry.models import ADULT_AGE, age_on
 from app.review.models import Like
@@ -34,26 +35,11 @@ def eligible(nomination: Nomination, cycle: Cycle) -> bool:
 
 
 def review_cycles() -> list[Cycle]:
-    return list(
-        db.session.scalars(
-            sa.select(Cycle)
-            .where(Cycle.state == CyclePhase.PUBLIC_REVIEW)
-            .order_by(Cycle.reference_date.desc())
-        )
-    )
+    return cycles_in_phase(CyclePhase.PUBLIC_REVIEW)
 
 
 def candidates(cycle: Cycle) -> list[Nomination]:
-    rows = db.session.scalars(
-        sa.select(Nomination)
-        .options(
-            selectinload(Nomination.photos),
-            joinedload(Nomination.category),
-            joinedload(Nomination.district),
-        )
-        .where(Nomination.cycle_id == cycle.id, Nomination.state == NominationState.QUALIFIED)
-        .order_by(Nomination.category_id, Nomination.id)
-    )
+    rows = public_candidates(cycle, NominationState.QUALIFIED)
     return [n for n in rows if eligible(n, cycle)]
 
 
