@@ -16,7 +16,7 @@ from app.accounts.permissions import can_manage_accounts
 from app.core.forms import attach_error
 from app.core.guards import require
 from app.extensions import db
-from app.notifications import services as notification_services
+from app.notifications import queries as notification_queries
 from app.notifications.services import notify
 from app.orgs import queries as org_queries
 from app.orgs.models import Organisation
@@ -44,7 +44,7 @@ def users():
     return render_template(
         "admin/users.html",
         users=account_services.list_users(),
-        undeliverable=notification_services.undeliverable_count(),
+        undeliverable=notification_queries.undeliverable_count(),
     )
 
 

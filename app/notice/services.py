@@ -10,7 +10,6 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.accounts.models import Role, User, UserRole
 from app.audit.services import record_event
 from app.core import uploads
 from app.db_types import utcnow
@@ -21,7 +20,8 @@ from app.nominations.services import transition_nomination
 from app.nominations.workflow import Actor, NominationState
 from app.notice.models import Objection, ObjectionStatus
 from app.notice.queries import next_ranked, notice_end
-from app.notifications.services import Digest, notify, staff_members
+from app.notifications.queries import staff_members
+from app.notifications.services import Digest, notify
 from app.privacy import crypto
 from app.programs.models import Cycle
 from app.programs.periods import period_label, period_label_zh
@@ -202,17 +202,6 @@ def notice_clear(cycle: Cycle, now: datetime) -> object | None:
     return None
 
 
-def _staff_members() -> list[User]:
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(User.is_active.is_(True), UserRole.role == Role.STAFF)
-            .order_by(User.id)
-        )
-    )
-
-
 def note_ended_notices(now: datetime, actor) -> list[str]:
     """`honors schedule`: when a cycle's public notice has ended, mark it and tell staff,
     once, that the list awaits publication, with what still stands in the way.
@@ -230,7 +219,7 @@ def note_ended_notices(now: datetime, actor) -> list[str]:
         )
         .order_by(Cycle.id)
     ).all()
-    staff = _staff_members() if due else []
+    staff = staff_members() if due else []
     lines = []
     for cycle in due:
         problems = [str(p) for p in refusals(cycle, CyclePhase.PUBLISHED, now=now)]
