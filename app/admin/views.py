@@ -9,6 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.accounts import queries as account_queries
 from app.accounts import services as account_services
 from app.accounts.forms import UserCreateForm, UserEditForm
 from app.accounts.models import Role, User
@@ -43,7 +44,7 @@ def index():
 def users():
     return render_template(
         "admin/users.html",
-        users=account_services.list_users(),
+        users=account_queries.list_users(),
         undeliverable=notification_queries.undeliverable_count(),
     )
 
