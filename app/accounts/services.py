@@ -1,4 +1,5 @@
-"""Account use cases: login under the throttle, password change, user administration."""
+"""Account use cases: login under the throttle, password change, user administration. The
+reads of the admin pages and `honors init`: accounts/queries.py."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from sqlalchemy.orm import joinedload
 
 from app.accounts import passwords, throttle
 from app.accounts.models import Role, User, UserRole
@@ -58,14 +58,6 @@ def normalize_username(username: str) -> str:
 
 def find_user(username: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.username == normalize_username(username)))
-
-
-def active_admin_exists() -> bool:
-    """Whether some active account can administer the site (`honors init` asks for one)."""
-    admin = sa.exists().where(
-        UserRole.user_id == User.id, UserRole.role == Role.ADMIN, User.is_active.is_(True)
-    )
-    return bool(db.session.scalar(sa.select(admin)))
 
 
 def start_login(
@@ -262,11 +254,3 @@ def update_user(
     db.session.flush()
     after = _snapshot(user) | ({"password_reset": reset} if reset else {})
     record_event("account.updated", actor=actor, obj=user, before=before, after=after)
-
-
-def list_users() -> list[User]:
-    return list(
-        db.session.scalars(
-            sa.select(User).options(joinedload(User.organisation)).order_by(User.username)
-        )
-    )

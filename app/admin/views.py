@@ -9,6 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.accounts import queries as account_queries
 from app.accounts import services as account_services
 from app.accounts.forms import UserCreateForm, UserEditForm
 from app.accounts.models import Role, User
@@ -16,7 +17,7 @@ from app.accounts.permissions import can_manage_accounts
 from app.core.forms import attach_error
 from app.core.guards import require
 from app.extensions import db
-from app.notifications import services as notification_services
+from app.notifications import queries as notification_queries
 from app.notifications.services import notify
 from app.orgs import queries as org_queries
 from app.orgs.models import Organisation
@@ -43,8 +44,8 @@ def index():
 def users():
     return render_template(
         "admin/users.html",
-        users=account_services.list_users(),
-        undeliverable=notification_services.undeliverable_count(),
+        users=account_queries.list_users(),
+        undeliverable=notification_queries.undeliverable_count(),
     )
 
 

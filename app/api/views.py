@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response, jsonify, request
-from sqlalchemy.orm import contains_eager
 
-from app.api import openapi
+from app.api import openapi, queries
 from app.api.serializers import honor_json, honoree_json
 from app.core.cache import public_page
 from app.core.markdown import render_markdown
 from app.core.site import site
 from app.core.urls import public_url, public_url_for
 from app.db_types import utcnow
-from app.extensions import db
 from app.honors.queries import headline_figures, public_honoree_or_abort
-from app.programs.models import Program
 from app.programs.periods import period_label_zh
-from app.registry.models import Honor, Honoree, HonoreeKind
-from app.registry.queries import public_honor_filter
+from app.registry.models import HonoreeKind
 from app.roll.queries import roll_page
 from app.roll.views import _int, filters_from
 
@@ -30,19 +25,7 @@ FEED_SIZE = 50
 @bp.get("/feed.atom")
 @public_page
 def feed():
-    honors = (
-        db.session.scalars(
-            sa.select(Honor)
-            .join(Honor.honoree)
-            .join(Honor.program)
-            .options(contains_eager(Honor.honoree), contains_eager(Honor.program))
-            .where(public_honor_filter())
-            .order_by(Honor.published_at.desc(), Honor.id.desc())
-            .limit(FEED_SIZE)
-        )
-        .unique()
-        .all()
-    )
+    honors = queries.latest_public_honors(FEED_SIZE)
     generator = FeedGenerator()
     generator.id(public_url_for("roll.index"))
     generator.title(f"{site().name_zh} · 最新上榜")
@@ -99,7 +82,6 @@ def honoree(slug: str):
 @bp.get("/api/v1/programs")
 @public_page
 def programs():
-    rows = db.session.scalars(sa.select(Program).order_by(Program.sort_order)).all()
     return jsonify(
         items=[
             {
@@ -111,7 +93,7 @@ def programs():
                 "cadence": p.cadence.value,
                 "quota": p.quota,
             }
-            for p in rows
+            for p in queries.programs()
         ]
     )
 
@@ -123,16 +105,8 @@ def stats():
     headline = {
         k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in figures.__dict__.items()
     }
-    rows = db.session.execute(
-        sa.select(Program.code, Program.level, Honoree.kind, sa.func.count(sa.distinct(Honoree.id)))
-        .select_from(Honor)
-        .join(Honoree, Honor.honoree_id == Honoree.id)
-        .join(Program, Honor.program_id == Program.id)
-        .where(public_honor_filter())
-        .group_by(Program.code, Program.level, Honoree.kind)
-    ).all()
     by_program: dict[str, dict] = {}
-    for code, level, kind, n in rows:
+    for code, level, kind, n in queries.public_counts_by_program():
         entry = by_program.setdefault(
             code, {"program": code, "level": level.value, "individuals": 0, "groups": 0}
         )

@@ -169,7 +169,7 @@ def _settings(cycle: Cycle, round_: int, places: int | None = None) -> tallying.
 
 def likes_by_nomination(cycle: Cycle) -> dict[int, int]:
     """Valid public likes per candidate (voided likes never count)."""
-    from app.review.services import counts
+    from app.review.queries import counts
 
     return counts(cycle.id)
 

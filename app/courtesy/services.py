@@ -1,8 +1,8 @@
-"""Ledger use cases; revocation of an honor stops the honoree's open benefits."""
+"""Ledger use cases; revocation of an honor stops the honoree's open benefits. The ledger's
+reads and the yearly report: courtesy/queries.py."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -127,44 +127,3 @@ def stop_benefits(honor: Honor, reason: str, actor, now: datetime) -> int:
             reason=reason,
         )
     return stopped
-
-
-@dataclass(frozen=True)
-class ReportRow:
-    label: str
-    count: int
-    total_fen: int
-
-
-def yearly_report(year: int) -> dict[str, list[ReportRow]]:
-    """Counts and sums by aid type and by fund source, and visits, for one year."""
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    in_year = AidGrant.granted_on.between(start, end)
-    by_type = [
-        ReportRow(t, n, s)
-        for t, n, s in db.session.execute(
-            sa.select(AidGrant.aid_type, sa.func.count(), sa.func.sum(AidGrant.amount_fen))
-            .where(in_year)
-            .group_by(AidGrant.aid_type)
-            .order_by(AidGrant.aid_type)
-        )
-    ]
-    by_fund = [
-        ReportRow(f, n, s)
-        for f, n, s in db.session.execute(
-            sa.select(AidGrant.fund_source, sa.func.count(), sa.func.sum(AidGrant.amount_fen))
-            .where(in_year)
-            .group_by(AidGrant.fund_source)
-            .order_by(AidGrant.fund_source)
-        )
-    ]
-    visits = db.session.execute(
-        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(Visit.cash_fen), 0)).where(
-            Visit.visited_on.between(start, end)
-        )
-    ).one()
-    return {
-        "by_type": by_type,
-        "by_fund": by_fund,
-        "visits": [ReportRow("visits", visits[0], visits[1])],
-    }

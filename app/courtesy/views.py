@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,7 +13,7 @@ from app.core.clock import local_today
 from app.core.forms import EmptyForm
 from app.core.labels import label
 from app.core.spreadsheets import XlsxBook
-from app.courtesy import services
+from app.courtesy import queries, services
 from app.courtesy.forms import (
     AidForm,
     AssessmentForm,
@@ -23,14 +22,7 @@ from app.courtesy.forms import (
     VisitForm,
     entry_form,
 )
-from app.courtesy.models import (
-    AidGrant,
-    AidType,
-    CourtesyCard,
-    HardshipAssessment,
-    HardshipLevel,
-    Visit,
-)
+from app.courtesy.models import AidType, HardshipLevel
 from app.extensions import db
 from app.registry.models import Honoree
 
@@ -55,16 +47,10 @@ def ledger(honoree_id: int):
         if "csrf_token" not in form.errors:  # a refused entry; a stale page just reloads
             flash(form.refusal(), "error")
             return redirect(url_for("staff.courtesy.ledger", honoree_id=honoree.id))
-    rows = {
-        model.__tablename__: db.session.scalars(
-            sa.select(model).where(model.honoree_id == honoree.id).order_by(model.id.desc())
-        ).all()
-        for model in (CourtesyCard, Visit, AidGrant, HardshipAssessment)
-    }
     return render_template(
         "courtesy/ledger.html",
         honoree=honoree,
-        rows=rows,
+        rows=queries.ledger_rows(honoree),
         aid_types=list(AidType),
         hardship_levels=list(HardshipLevel),
         form=EmptyForm(),
@@ -123,14 +109,14 @@ def report():
     return render_template(
         "courtesy/report.html",
         year=year,
-        report=services.yearly_report(year),
+        report=queries.yearly_report(year),
     )
 
 
 @bp.get("/aid/report.xlsx")
 def report_xlsx():
     year = _year()
-    data = services.yearly_report(year)
+    data = queries.yearly_report(year)
     book = XlsxBook()
     for key, title in (
         ("by_type", _("By aid type")),

@@ -21,7 +21,7 @@ from app.notice.models import Objection, ObjectionStatus
 from app.programs.models import Cycle, Program
 from app.registry.models import AwardKind, Honor, Honoree, HonoreeKind
 from app.registry.queries import merged_into, public_honor_filter
-from app.review.services import counts as like_counts
+from app.review.queries import counts as like_counts
 
 # The city reports its 中国好人榜 figures "since August 2018" (SPEC §1).
 CHINA_LIST_SINCE = date(2018, 8, 1)

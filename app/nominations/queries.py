@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.db_types import like_pattern
 from app.extensions import db
 from app.nominations.models import Nomination
+from app.nominations.workflow import NominationState
 from app.orgs.models import Organisation, OrgKind
 from app.programs.models import Cycle
 from app.registry.models import Honoree
@@ -24,6 +25,23 @@ def for_organisation(organisation_id: int) -> list[Nomination]:
         .order_by(Nomination.updated_at.desc(), Nomination.id.desc())
     )
     return list(db.session.scalars(stmt))
+
+
+def public_candidates(cycle: Cycle, state: NominationState) -> list[Nomination]:
+    """A cycle's nominations in `state` with what the public lists show (category, district,
+    photos), by category then id: the public review's and the notice's candidates."""
+    return list(
+        db.session.scalars(
+            sa.select(Nomination)
+            .options(
+                joinedload(Nomination.category),
+                joinedload(Nomination.district),
+                selectinload(Nomination.photos),
+            )
+            .where(Nomination.cycle_id == cycle.id, Nomination.state == state)
+            .order_by(Nomination.category_id, Nomination.id)
+        )
+    )
 
 
 def full(nomination_id: int) -> Nomination | None:

@@ -18,7 +18,8 @@ from app.accounts.models import Role, User, UserRole
 from app.extensions import db
 from app.nominations.models import Nomination
 from app.nominations.workflow import NominationState
-from app.notifications.services import notify, organisation_nominators, remember_once
+from app.notifications.queries import organisation_nominators
+from app.notifications.services import notify, remember_once
 from app.orgs.models import Organisation, OrgKind
 from app.programs.models import Cycle
 from app.programs.periods import period_label

@@ -35,7 +35,8 @@ from app.nominations.workflow import (
     NominationTransitionError,
     check_transition,
 )
-from app.notifications.services import Digest, notify, organisation_nominators
+from app.notifications.queries import organisation_nominators
+from app.notifications.services import Digest, notify
 from app.orgs.models import Organisation, OrgKind
 from app.privacy import crypto, id_numbers
 from app.programs.models import Category, Cycle, Program, program_feeds

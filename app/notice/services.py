@@ -1,4 +1,5 @@
-"""Notice use cases: file an objection, resolve it (and replace an upheld candidate)."""
+"""Notice use cases: file an objection, resolve it (and replace an upheld candidate); the
+notice's preconditions and schedule task. Its reads: notice/queries.py."""
 
 from __future__ import annotations
 
@@ -8,11 +9,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload, selectinload
 
-from app.accounts.models import Role, User, UserRole
 from app.audit.services import record_event
-from app.committee import queries as committee_queries
 from app.core import uploads
 from app.db_types import utcnow
 from app.exceptions import RefusedError, WindowClosedError
@@ -21,13 +19,14 @@ from app.nominations.models import Nomination
 from app.nominations.services import transition_nomination
 from app.nominations.workflow import Actor, NominationState
 from app.notice.models import Objection, ObjectionStatus
-from app.notifications.services import Digest, notify, staff_members
+from app.notice.queries import next_ranked, notice_end
+from app.notifications.queries import staff_members
+from app.notifications.services import Digest, notify
 from app.privacy import crypto
-from app.programs.models import Cycle, CycleDateChange
+from app.programs.models import Cycle
 from app.programs.periods import period_label, period_label_zh
 from app.programs.services import (
     cycle_notice_length,
-    date_changes,
     refusals,
     require_phase,
     when_label,
@@ -41,42 +40,6 @@ class NoticeError(RefusedError):
 
 class ObjectionWindowError(WindowClosedError, NoticeError):
     """An objection outside the candidate's notice (before it opened or after it ended)."""
-
-
-def notice_cycles() -> list[Cycle]:
-    return list(
-        db.session.scalars(
-            sa.select(Cycle)
-            .where(Cycle.state == CyclePhase.NOTICE)
-            .order_by(Cycle.reference_date.desc())
-        )
-    )
-
-
-def notice_extensions(cycle: Cycle) -> list[CycleDateChange]:
-    """The extensions of the cycle's notice, with their reasons, shown on /notice."""
-    return date_changes(cycle, "notice_ends_at")
-
-
-def in_notice(cycle: Cycle) -> list[Nomination]:
-    return list(
-        db.session.scalars(
-            sa.select(Nomination)
-            .options(
-                joinedload(Nomination.category),
-                joinedload(Nomination.district),
-                selectinload(Nomination.photos),
-            )
-            .where(Nomination.cycle_id == cycle.id, Nomination.state == NominationState.IN_NOTICE)
-            .order_by(Nomination.category_id, Nomination.id)
-        )
-    )
-
-
-def notice_end(nomination: Nomination) -> datetime | None:
-    """A candidate's notice runs with the cycle's (which staff may move in the phase dates);
-    only a promoted replacement has a period of its own (`Nomination.notice_ends_at`)."""
-    return nomination.notice_ends_at or nomination.cycle.notice_ends_at
 
 
 def file_objection(
@@ -156,20 +119,6 @@ def _alert_staff_of_objection(objection: Objection, nomination: Nomination, now:
         digest=Digest(key=f"objection:{cycle.id}", subject=subject, link="/staff/objections/"),
         now=now,
     )
-
-
-def next_ranked(cycle: Cycle) -> Nomination | None:
-    """The best not-selected candidate above threshold, in the committee's ranking as
-    computed when the vote closed (nothing after the close, a late recusal or a withdrawn
-    candidate, changes it)."""
-    main = committee_queries.final_result(cycle)
-    for row in main.rows if main is not None else []:
-        if not row.above_threshold:
-            continue
-        nomination = db.session.get(Nomination, row.candidate_id)
-        if nomination is not None and nomination.state is NominationState.NOT_SELECTED:
-            return nomination
-    return None
 
 
 def resolve_objection(
@@ -253,17 +202,6 @@ def notice_clear(cycle: Cycle, now: datetime) -> object | None:
     return None
 
 
-def _staff_members() -> list[User]:
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(User.is_active.is_(True), UserRole.role == Role.STAFF)
-            .order_by(User.id)
-        )
-    )
-
-
 def note_ended_notices(now: datetime, actor) -> list[str]:
     """`honors schedule`: when a cycle's public notice has ended, mark it and tell staff,
     once, that the list awaits publication, with what still stands in the way.
@@ -281,7 +219,7 @@ def note_ended_notices(now: datetime, actor) -> list[str]:
         )
         .order_by(Cycle.id)
     ).all()
-    staff = _staff_members() if due else []
+    staff = staff_members() if due else []
     lines = []
     for cycle in due:
         problems = [str(p) for p in refusals(cycle, CyclePhase.PUBLISHED, now=now)]

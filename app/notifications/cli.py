@@ -14,7 +14,7 @@ from flask.cli import AppGroup
 
 from app.db_types import utcnow
 from app.extensions import db
-from app.notifications import services
+from app.notifications import queries, services
 
 # This domain's `flask honors ...` commands; the app factory adds them to the group.
 commands = AppGroup("honors")
@@ -31,7 +31,7 @@ def deliver_command() -> None:
     sent, failed = deliver(
         current_app.extensions["honors_mail"], base_url=current_app.config["PUBLIC_BASE_URL"]
     )
-    waiting = len(services.given_up_mails())
+    waiting = len(queries.given_up_mails())
     click.echo(f"{sent} sent, {failed} failed, {waiting} waiting for a person")
 
 
@@ -63,7 +63,7 @@ def deliver(channel, *, base_url: str, worker: str | None = None) -> tuple[int, 
 @click.option("--retry", "retry_id", type=int, default=None, help="Try this mail again.")
 def outbox_command(retry_id: int | None) -> None:
     """List the mails that ran out of attempts (`honors outbox --retry ID` to try again)."""
-    stuck = services.given_up_mails()
+    stuck = queries.given_up_mails()
     if retry_id is not None:
         chosen = [m for m in stuck if m.id == retry_id]
         if not chosen:

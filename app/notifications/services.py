@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from app.accounts.models import Role, User, UserRole
+from app.accounts.models import User
 from app.db_types import utcnow
 from app.extensions import db
 from app.notifications.mail import Channel, Mail, absolute_link
@@ -110,30 +110,6 @@ def queue_mail(mail: Mail, *, now: datetime | None = None) -> OutgoingMail:
     )
     db.session.add(outgoing)
     return outgoing
-
-
-def organisation_nominators(organisation_id: int) -> list[User]:
-    stmt = (
-        sa.select(User)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(
-            User.organisation_id == organisation_id,
-            User.is_active.is_(True),
-            UserRole.role == Role.NOMINATOR,
-        )
-    )
-    return list(db.session.scalars(stmt))
-
-
-def staff_members() -> list[User]:
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(User.is_active.is_(True), UserRole.role == Role.STAFF)
-            .order_by(User.id)
-        )
-    )
 
 
 def mark_all_read(user: User) -> None:
@@ -249,26 +225,6 @@ def send_claimed(
         item.attempts += 1
     db.session.flush()
     return None
-
-
-def given_up_mails() -> list[OutgoingMail]:
-    """Mails whose attempts ran out: they wait for a person (`honors outbox`)."""
-    return list(
-        db.session.scalars(
-            sa.select(OutgoingMail)
-            .where(OutgoingMail.sent_at.is_(None), OutgoingMail.attempts >= MAX_ATTEMPTS)
-            .order_by(OutgoingMail.id)
-        )
-    )
-
-
-def undeliverable_count() -> int:
-    """How many mails ran out of attempts (shown to admins)."""
-    return db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(OutgoingMail)
-        .where(OutgoingMail.sent_at.is_(None), OutgoingMail.attempts >= MAX_ATTEMPTS)
-    )
 
 
 def retry_mail(outgoing: OutgoingMail) -> None:

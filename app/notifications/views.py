@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from app.extensions import db
-from app.notifications import services
-from app.notifications.models import Notification
+from app.notifications import queries, services
 
 bp = Blueprint("notifications", __name__)
 
@@ -17,24 +15,13 @@ bp = Blueprint("notifications", __name__)
 def unread_count() -> dict:
     if not current_user or not current_user.is_authenticated:
         return {"unread_count": 0}
-    count = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Notification)
-        .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
-    )
-    return {"unread_count": count}
+    return {"unread_count": queries.unread_count(current_user)}
 
 
 @bp.get("/inbox")
 @login_required
 def inbox():
-    messages = db.session.scalars(
-        sa.select(Notification)
-        .where(Notification.user_id == current_user.id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(200)
-    ).all()
-    return render_template("notifications/inbox.html", messages=messages)
+    return render_template("notifications/inbox.html", messages=queries.inbox(current_user))
 
 
 @bp.post("/inbox/read")

@@ -9,6 +9,7 @@ from datetime import UTC
 import click
 from flask.cli import AppGroup
 
+from app.accounts import queries as account_queries
 from app.accounts import services as accounts
 from app.accounts.models import Role
 from app.audit.services import SCHEDULE
@@ -81,7 +82,7 @@ def init_command(
         click.echo("catalogue already present; nothing changed")
     if no_admin:
         return
-    if accounts.active_admin_exists():
+    if account_queries.active_admin_exists():
         click.echo("an administrator exists; no account created")
         return
     click.echo("Create the first administrator (administrator and secretariat staff roles).")

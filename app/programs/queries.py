@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.programs.models import Cycle, Program
+from app.programs.models import Category, Cycle, Program
 from app.programs.workflow import CyclePhase
 
 
@@ -13,9 +13,23 @@ def all_programs() -> list[Program]:
     return list(db.session.scalars(sa.select(Program).order_by(Program.sort_order, Program.id)))
 
 
+def all_categories() -> list[Category]:
+    """Every category in its display order (the category choices of staff forms)."""
+    return list(db.session.scalars(sa.select(Category).order_by(Category.sort_order)))
+
+
 def recent_cycles(limit: int = 20) -> list[Cycle]:
     stmt = sa.select(Cycle).order_by(Cycle.reference_date.desc(), Cycle.id.desc()).limit(limit)
     return list(db.session.scalars(stmt))
+
+
+def cycles_in_phase(phase: CyclePhase) -> list[Cycle]:
+    """The cycles in one phase, the newest first (the public review's and the notice's)."""
+    return list(
+        db.session.scalars(
+            sa.select(Cycle).where(Cycle.state == phase).order_by(Cycle.reference_date.desc())
+        )
+    )
 
 
 PUBLIC_PHASES = (CyclePhase.NOMINATING, CyclePhase.PUBLIC_REVIEW, CyclePhase.NOTICE)

@@ -1,5 +1,5 @@
 """Promotion use cases: recommend upward, record the outcome (an external honor), record an
-external honor directly; the board's figures."""
+external honor directly. The board's reads: promotions/queries.py."""
 
 from __future__ import annotations
 
@@ -187,23 +187,3 @@ def record_external_honor(
         after={"honoree_id": honoree.id, "program": program.code, "period": period},
     )
     return honor
-
-
-def board() -> dict:
-    """Pending recommendations by target list and outcomes by year."""
-    pending = db.session.execute(
-        sa.select(Program.name_zh, sa.func.count())
-        .join(Promotion.program)
-        .where(Promotion.status == PromotionStatus.PENDING)
-        .group_by(Program.name_zh)
-    ).all()
-    decided = db.session.execute(
-        sa.select(Promotion.recommended_on, Program.name_zh, Promotion.status)
-        .join(Promotion.program)
-        .where(Promotion.status != PromotionStatus.PENDING)
-    ).all()
-    by_year: dict[tuple[int, str, str], int] = {}
-    for day, program, status in decided:
-        key = (day.year, program, status)
-        by_year[key] = by_year.get(key, 0) + 1
-    return {"pending": pending, "by_year": sorted(by_year.items(), reverse=True)}

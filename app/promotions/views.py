@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,8 +14,9 @@ from app.core.forms import BaseForm, attach_error, optional_int
 from app.core.labels import choices
 from app.extensions import db
 from app.honors.queries import headline_figures
-from app.programs.models import Category, Program
-from app.promotions import services
+from app.programs.models import Program
+from app.programs.queries import all_categories
+from app.promotions import queries, services
 from app.promotions.models import Promotion, PromotionStatus
 from app.registry.models import AwardKind, Honoree
 
@@ -66,27 +66,20 @@ class ExternalHonorForm(BaseForm):
 
 
 def _choices(form) -> None:
-    externals = db.session.scalars(
-        sa.select(Program).where(Program.external.is_(True)).order_by(Program.sort_order)
-    ).all()
-    form.program_id.choices = [SelectChoice(str(p.id), p.name_zh) for p in externals]
-    categories = db.session.scalars(sa.select(Category).order_by(Category.sort_order)).all()
+    form.program_id.choices = [
+        SelectChoice(str(p.id), p.name_zh) for p in queries.external_programs()
+    ]
     form.category_id.choices = [SelectChoice("", "—")] + [
-        SelectChoice(str(c.id), c.name_zh) for c in categories
+        SelectChoice(str(c.id), c.name_zh) for c in all_categories()
     ]
 
 
 @bp.get("/promotions/")
 def board():
-    pending = db.session.scalars(
-        sa.select(Promotion)
-        .where(Promotion.status == PromotionStatus.PENDING)
-        .order_by(Promotion.recommended_on.desc())
-    ).all()
     return render_template(
         "promotions/board.html",
-        board=services.board(),
-        pending=pending,
+        board=queries.board(),
+        pending=queries.pending_promotions(),
         figures=headline_figures(),
         outcome_form=OutcomeForm(),
         outcomes=OUTCOMES,
@@ -148,9 +141,7 @@ def external_honor():
     form = ExternalHonorForm()
     _choices(form)
     if form.validate_on_submit():
-        honoree = db.session.scalar(
-            sa.select(Honoree).where(Honoree.slug == form.slug.data.strip())
-        )
+        honoree = queries.honoree_by_slug(form.slug.data.strip())
         try:
             if honoree is None:
                 raise services.PromotionError(_l("No registry record has this number."), "slug")

@@ -12,12 +12,8 @@ from app.exceptions import RefusedError
 from app.extensions import db
 from app.nominations import services as nomination_services
 from app.nominations.models import Channel, PublicRecommendation, RecommendationStatus
-from app.notifications.services import (
-    Digest,
-    notify,
-    organisation_nominators,
-    staff_members,
-)
+from app.notifications.queries import organisation_nominators, staff_members
+from app.notifications.services import Digest, notify
 from app.orgs.models import Organisation
 from app.privacy import crypto
 from app.programs.models import Category, Cycle

@@ -1,4 +1,4 @@
-"""Like, count, report anomalies and void — the public review's use cases."""
+"""Like and void — the public review's use cases (its reads: review/queries.py)."""
 
 from __future__ import annotations
 
@@ -19,18 +19,12 @@ from app.db_types import utcnow
 from app.exceptions import WindowClosedError
 from app.extensions import db
 from app.nominations.models import Nomination
-from app.nominations.workflow import NominationState
 from app.privacy import crypto
 from app.programs.models import Cycle
 from app.programs.services import when_label
 from app.programs.workflow import CyclePhase
-from app.registry.models import ADULT_AGE, age_on
 from app.review.models import Like, LikeBudget
-
-# Anomaly thresholds: likes from one /24 network within one minute, and distinct visitors
-# (fresh cookies) from one address within one hour.
-BURST_PER_MINUTE = 20
-VISITORS_PER_IP_HOUR = 10
+from app.review.queries import eligible, liked_today
 
 
 class LikeError(Exception):
@@ -89,62 +83,6 @@ def network_of(ip: str) -> str:
         return ip
     prefix = 24 if address.version == 4 else 48
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
-
-
-def eligible(nomination: Nomination, cycle: Cycle) -> bool:
-    """Qualified, consented, and an adult unless the program shows minors to the public."""
-    if nomination.state is not NominationState.QUALIFIED or not nomination.consent_given:
-        return False
-    if cycle.program.minors_in_public_review or nomination.birth_date is None:
-        return True
-    return age_on(nomination.birth_date, cycle.reference_date) >= ADULT_AGE
-
-
-def review_cycles() -> list[Cycle]:
-    return list(
-        db.session.scalars(
-            sa.select(Cycle)
-            .where(Cycle.state == CyclePhase.PUBLIC_REVIEW)
-            .order_by(Cycle.reference_date.desc())
-        )
-    )
-
-
-def candidates(cycle: Cycle) -> list[Nomination]:
-    from sqlalchemy.orm import joinedload, selectinload
-
-    rows = db.session.scalars(
-        sa.select(Nomination)
-        .options(
-            selectinload(Nomination.photos),
-            joinedload(Nomination.category),
-            joinedload(Nomination.district),
-        )
-        .where(Nomination.cycle_id == cycle.id, Nomination.state == NominationState.QUALIFIED)
-        .order_by(Nomination.category_id, Nomination.id)
-    )
-    return [n for n in rows if eligible(n, cycle)]
-
-
-def counts(cycle_id: int) -> dict[int, int]:
-    """Valid (not voided) likes per nomination: one grouped query."""
-    rows = db.session.execute(
-        sa.select(Like.nomination_id, sa.func.count())
-        .where(Like.cycle_id == cycle_id, Like.voided_at.is_(None))
-        .group_by(Like.nomination_id)
-    )
-    return {nomination_id: n for nomination_id, n in rows}
-
-
-def liked_today(cycle_id: int, visitor_id: str, now: datetime | None = None) -> set[int]:
-    day = local_today(now)
-    return set(
-        db.session.scalars(
-            sa.select(Like.nomination_id).where(
-                Like.cycle_id == cycle_id, Like.visitor_id == visitor_id, Like.day == day
-            )
-        )
-    )
 
 
 def add_like(
@@ -260,73 +198,6 @@ def _spend_address_budgets(like: Like, rule: LikeRule, now: datetime) -> None:
         if not _spend(like.ip_hash, scope, start, cap):
             retry_after = math.ceil((start + length - now).total_seconds())
             raise LikeLimitError(message, retry_after=max(retry_after, 1))
-
-
-@dataclass(frozen=True)
-class Burst:
-    net_hash: str
-    minute: datetime
-    likes: int
-
-
-@dataclass(frozen=True)
-class ChurningAddress:
-    ip_hash: str
-    visitors: int
-    likes: int
-
-
-@dataclass(frozen=True)
-class Report:
-    bursts: list[Burst]
-    churning: list[ChurningAddress]
-    per_minute: list[tuple[datetime, int]]
-    total: int
-    voided: int
-
-
-def anomaly_report(cycle: Cycle) -> Report:
-    """Bursts from one /24 network, one address with many fresh cookies, likes per minute."""
-    valid = sa.and_(Like.cycle_id == cycle.id, Like.voided_at.is_(None))
-    bursts = [
-        Burst(net, minute, n)
-        for net, minute, n in db.session.execute(
-            sa.select(Like.net_hash, Like.minute, sa.func.count())
-            .where(valid)
-            .group_by(Like.net_hash, Like.minute)
-            .having(sa.func.count() >= BURST_PER_MINUTE)
-            .order_by(sa.func.count().desc())
-            .limit(50)
-        )
-    ]
-    churning = [
-        ChurningAddress(ip, visitors, n)
-        for ip, visitors, n in db.session.execute(
-            sa.select(Like.ip_hash, sa.func.count(sa.distinct(Like.visitor_id)), sa.func.count())
-            .where(valid)
-            .group_by(Like.ip_hash)
-            .having(sa.func.count(sa.distinct(Like.visitor_id)) >= VISITORS_PER_IP_HOUR)
-            .order_by(sa.func.count().desc())
-            .limit(50)
-        )
-    ]
-    per_minute = [
-        (minute, n)
-        for minute, n in db.session.execute(
-            sa.select(Like.minute, sa.func.count())
-            .where(valid)
-            .group_by(Like.minute)
-            .order_by(Like.minute.desc())
-            .limit(60)
-        )
-    ]
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(Like).where(valid))
-    voided = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Like)
-        .where(Like.cycle_id == cycle.id, Like.voided_at.is_not(None))
-    )
-    return Report(bursts, churning, list(reversed(per_minute)), total, voided)
 
 
 def void_likes(

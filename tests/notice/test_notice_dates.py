@@ -18,6 +18,7 @@ from app.db_types import utcnow
 from app.exceptions import WindowClosedError
 from app.extensions import db
 from app.nominations.models import Nomination
+from app.notice import queries as notice_queries
 from app.notice import services as notice
 from app.notice.models import Objection
 from app.programs import services as cycle_services
@@ -75,7 +76,7 @@ def test_notice_end_moved_later_keeps_objections_open(app, in_notice):
     )
     with app.app_context():
         nomination = db.session.get(Nomination, in_notice.candidate_ids[0])
-        assert notice.notice_end(nomination) > old_end + timedelta(days=2)
+        assert notice_queries.notice_end(nomination) > old_end + timedelta(days=2)
         objection = notice.file_objection(
             nomination,
             content="公示延长期间收到的异议。",
@@ -182,7 +183,7 @@ def test_publication_refused_until_minimum_notice_elapsed_even_if_end_was_moved(
 def test_objection_after_notice_end_refused_naming_the_end(app, in_notice):
     with app.app_context():
         nomination = db.session.get(Nomination, in_notice.candidate_ids[0])
-        end = notice.notice_end(nomination)
+        end = notice_queries.notice_end(nomination)
         with pytest.raises(WindowClosedError) as refused:
             notice.file_objection(
                 nomination,

@@ -182,7 +182,7 @@ def test_aid_report_sums_and_excel(app, login_as):
     _ledger(staff, h, kind="visit", date="2026-02-01", team="市文明办", gifts="米面油", cash="300")
     _ledger(staff, h, kind="aid", date="2026-06-01", aid_type="living", amount="-5", fund="x")
     with app.app_context():
-        from app.courtesy.services import yearly_report
+        from app.courtesy.queries import yearly_report
 
         report = yearly_report(2026)
         by_type = {r.label: (r.count, r.total_fen) for r in report["by_type"]}

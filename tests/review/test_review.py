@@ -18,7 +18,7 @@ from app.nominations.models import Nomination
 from app.nominations.workflow import NominationState
 from app.programs.models import Cycle
 from app.programs.workflow import CyclePhase
-from app.review import services
+from app.review import queries, services
 from app.review.models import Like
 from app.review.views import public as review_views
 from tests import factories
@@ -59,7 +59,7 @@ def _like(client, nomination_id, remote="203.0.113.5"):
 
 def _count(app, nomination_id):
     with app.app_context():
-        return services.counts(db.session.get(Nomination, nomination_id).cycle_id).get(
+        return queries.counts(db.session.get(Nomination, nomination_id).cycle_id).get(
             nomination_id, 0
         )
 
@@ -89,7 +89,7 @@ def test_next_day_allowed(app, review):
             nomination, visitor_id="v1", ip="198.51.100.1", now=now + timedelta(days=1)
         )
         db.session.commit()
-        assert services.counts(nomination.cycle_id)[nomination.id] == 2
+        assert queries.counts(nomination.cycle_id)[nomination.id] == 2
 
 
 def test_minor_cannot_be_liked_unless_program_allows(app, review):

@@ -17,7 +17,7 @@ from app.core import uploads
 from app.core.forms import attach_error
 from app.extensions import db, limiter
 from app.nominations.models import Nomination
-from app.notice import services
+from app.notice import queries, services
 from app.notice.forms import ObjectionForm
 from app.programs.periods import period_label
 
@@ -27,17 +27,17 @@ bp = Blueprint("notice", __name__)
 @bp.get("/notice")
 def index():
     cycles = [
-        (cycle, services.in_notice(cycle), services.notice_extensions(cycle))
-        for cycle in services.notice_cycles()
+        (cycle, queries.in_notice(cycle), queries.notice_extensions(cycle))
+        for cycle in queries.notice_cycles()
     ]
-    return render_template("notice/index.html", cycles=cycles, end=services.notice_end)
+    return render_template("notice/index.html", cycles=cycles, end=queries.notice_end)
 
 
 def _objection_form() -> ObjectionForm:
     form = ObjectionForm()
     choices = []
-    for cycle in services.notice_cycles():
-        for nomination in services.in_notice(cycle):
+    for cycle in queries.notice_cycles():
+        for nomination in queries.in_notice(cycle):
             choices.append(
                 SelectChoice(
                     str(nomination.id),

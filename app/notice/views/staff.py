@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -21,7 +20,7 @@ from flask_login import current_user
 
 from app.core.forms import attach_error
 from app.extensions import db
-from app.notice import services
+from app.notice import queries, services
 from app.notice.forms import ResolveForm
 from app.notice.models import Objection, ObjectionStatus
 from app.privacy import crypto, id_numbers
@@ -32,11 +31,9 @@ bp = Blueprint("objections", __name__)
 @bp.get("/objections/")
 def queue():
     status = request.args.get("status", "open")
-    stmt = sa.select(Objection).order_by(Objection.created_at.desc()).limit(300)
-    if status in {s.value for s in ObjectionStatus}:
-        stmt = stmt.where(Objection.status == ObjectionStatus(status))
+    chosen = ObjectionStatus(status) if status in {s.value for s in ObjectionStatus} else None
     return render_template(
-        "notice/queue.html", objections=db.session.scalars(stmt).all(), status=status
+        "notice/queue.html", objections=queries.objection_queue(chosen), status=status
     )
 
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from app.core.forms import attach_error
@@ -17,7 +15,8 @@ from app.orgs import queries as org_queries
 from app.orgs.models import Organisation
 from app.programs.models import Category, Cycle
 from app.programs.periods import period_label
-from app.recommendations import services
+from app.programs.queries import all_categories
+from app.recommendations import queries, services
 from app.recommendations.forms import AcceptForm, RejectForm
 
 bp = Blueprint("recommendations", __name__)
@@ -26,19 +25,12 @@ bp = Blueprint("recommendations", __name__)
 @bp.get("/")
 def queue():
     status = request.args.get("status", "")
-    stmt = (
-        sa.select(PublicRecommendation)
-        .options(joinedload(PublicRecommendation.district))
-        .order_by(
-            (PublicRecommendation.status == RecommendationStatus.PENDING).desc(),
-            PublicRecommendation.created_at.desc(),
-        )
-        .limit(200)
+    chosen = (  # ?status=pending from the dashboard
+        RecommendationStatus(status) if status in {s.value for s in RecommendationStatus} else None
     )
-    if status in {s.value for s in RecommendationStatus}:  # ?status=pending from the dashboard
-        stmt = stmt.where(PublicRecommendation.status == RecommendationStatus(status))
-    recommendations = db.session.scalars(stmt).all()
-    return render_template("recommendations/queue.html", recommendations=recommendations)
+    return render_template(
+        "recommendations/queue.html", recommendations=queries.recommendation_queue(chosen)
+    )
 
 
 def _accept_form() -> AcceptForm:
@@ -47,9 +39,8 @@ def _accept_form() -> AcceptForm:
     form.cycle_id.choices = [SelectChoice("", _("— choose —"))] + [
         SelectChoice(str(c.id), f"{c.program.name_zh} {period_label(c.period)}") for c in cycles
     ]
-    categories = db.session.scalars(sa.select(Category).order_by(Category.sort_order)).all()
     form.category_id.choices = [SelectChoice("", _("— choose —"))] + [
-        SelectChoice(str(c.id), c.name_zh) for c in categories
+        SelectChoice(str(c.id), c.name_zh) for c in all_categories()
     ]
     form.organisation_id.choices = org_queries.organisation_choices(_("— choose —"))
     return form

@@ -26,7 +26,7 @@ from app.core.retry import commit_with_retry
 from app.core.urls import local_target
 from app.extensions import db
 from app.nominations.models import Nomination, NominationPhoto, PhotoKind
-from app.review import services
+from app.review import queries, services
 from app.review.forms import LikeForm
 
 bp = Blueprint("review", __name__)
@@ -62,22 +62,18 @@ def index():
     cycles = [
         (
             cycle,
-            services.candidates(cycle),
-            services.counts(cycle.id),
-            services.liked_today(cycle.id, visitor),
+            queries.candidates(cycle),
+            queries.counts(cycle.id),
+            queries.liked_today(cycle.id, visitor),
         )
-        for cycle in services.review_cycles()
+        for cycle in queries.review_cycles()
     ]
     return render_template("review/index.html", cycles=cycles, form=EmptyForm(), rule=like_rule())
 
 
 def _public_candidate(nomination_id: int) -> Nomination:
-    nomination = db.session.get(Nomination, nomination_id)
-    if (
-        nomination is None
-        or not services.eligible(nomination, nomination.cycle)
-        or (nomination.cycle.state.value != "public_review")
-    ):
+    nomination = queries.public_candidate(nomination_id)
+    if nomination is None:
         abort(404)
     return nomination
 
@@ -90,8 +86,8 @@ def candidate(nomination_id: int):
         "review/candidate.html",
         nomination=nomination,
         cycle=nomination.cycle,
-        count=services.counts(nomination.cycle_id).get(nomination.id, 0),
-        liked=nomination.id in services.liked_today(nomination.cycle_id, visitor),
+        count=queries.counts(nomination.cycle_id).get(nomination.id, 0),
+        liked=nomination.id in queries.liked_today(nomination.cycle_id, visitor),
         form=EmptyForm(),
         rule=like_rule(),
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     flash,
@@ -16,9 +15,8 @@ from flask_login import current_user
 
 from app.core.forms import EmptyForm
 from app.extensions import db
-from app.nominations.models import Nomination
 from app.programs.models import Cycle
-from app.review import services
+from app.review import queries, services
 from app.review.forms import VoidLikesForm
 
 bp = Blueprint("review_admin", __name__)
@@ -45,18 +43,11 @@ def report(cycle_id: int):
             db.session.commit()
             flash(_("%(n)d likes voided.", n=voided), "success")
         return redirect(url_for("staff.review_admin.report", cycle_id=cycle.id))
-    names = dict(
-        db.session.execute(
-            sa.select(Nomination.id, Nomination.name).where(Nomination.cycle_id == cycle.id)
-        )
-        .tuples()
-        .all()
-    )
     return render_template(
         "review/report.html",
         cycle=cycle,
-        report=services.anomaly_report(cycle),
-        counts=services.counts(cycle.id),
-        names=names,
+        report=queries.anomaly_report(cycle),
+        counts=queries.counts(cycle.id),
+        names=queries.candidate_names(cycle),
         form=EmptyForm(),
     )
