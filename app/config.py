@@ -145,6 +145,11 @@ class Config:
     UPLOAD_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
     CACHE_DEFAULT_TIMEOUT = 300
+    # Cached variants (query strings) of one page per public data version; the rest render.
+    PAGE_CACHE_MAX_VARIANTS = int(os.environ.get("PAGE_CACHE_MAX_VARIANTS", "200"))
+    # `make bench` only: a query parameter that makes a public page render uncached (its
+    # "uncached" rows). Unset in production, where no parameter can bypass the cache.
+    PAGE_CACHE_BYPASS_PARAM = os.environ.get("PAGE_CACHE_BYPASS_PARAM") or None
     # Seconds a process trusts the public data version it read (the page cache's key)
     # before reading it again: other processes show a publication at most this late.
     PUBLIC_VERSION_TTL = float(os.environ.get("PUBLIC_VERSION_TTL", "1"))

@@ -1,6 +1,7 @@
 -- wrk script: replays the requests listed in the file named by BENCH_REQUESTS
 -- (one per line: METHOD<TAB>PATH<TAB>COOKIE<TAB>BODY), each thread from its own offset.
--- BENCH_BUST=1 appends a unique query parameter (every request misses the page cache);
+-- BENCH_BUST=1 appends a unique `_b` parameter (the app runs with PAGE_CACHE_BYPASS_PARAM=_b,
+-- so every such request renders: unknown parameters alone share the page's cache entry);
 -- BENCH_XFF=1 sends a random X-Forwarded-For (distinct visitors behind the proxy).
 -- done() prints one JSON line the runner parses.
 

@@ -355,7 +355,12 @@ def measure_http(url: str, duration: int, connections: int) -> dict:
     logs = WORK / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     hello_env = {**os.environ, "PYTHONPATH": str(BENCH)}
-    app = start_server("wsgi:app", APP_PORT, app_env(url, TRUSTED_PROXIES="1"), logs / "app.log")
+    app = start_server(
+        "wsgi:app",
+        APP_PORT,
+        app_env(url, TRUSTED_PROXIES="1", PAGE_CACHE_BYPASS_PARAM="_b"),
+        logs / "app.log",
+    )
     hello = start_server("hello:app", HELLO_PORT, hello_env, logs / "hello.log")
     rows: dict[str, dict] = {}
     try:

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from app.api import openapi, queries
 from app.api.serializers import honor_json, honoree_json
-from app.core.cache import public_page
+from app.core.cache import int_in, public_page
 from app.core.markdown import render_markdown
 from app.core.site import site
 from app.core.urls import public_url, public_url_for
@@ -16,7 +16,7 @@ from app.honors.queries import headline_figures, public_honoree_or_abort
 from app.programs.periods import period_label_zh
 from app.registry.models import HonoreeKind
 from app.roll.queries import roll_page
-from app.roll.views import _int, filters_from
+from app.roll.views import FILTER_PARAMS, PAGE_PARAMS, _int, filters_from
 
 bp = Blueprint("api", __name__)
 FEED_SIZE = 50
@@ -51,7 +51,7 @@ def feed():
 
 
 @bp.get("/api/v1/honorees")
-@public_page
+@public_page(params=FILTER_PARAMS | PAGE_PARAMS | {"per_page": int_in(1, 100)})
 def honorees():
     filters = filters_from(request.args)
     page = _int(request.args.get("page"), low=1, high=10**6) or 1

@@ -15,17 +15,20 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from functools import wraps
 from typing import TypeVar
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from flask import Response, current_app, g, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
+from app.core.i18n import LANG_ARG
 from app.core.public_data import VERSION_MEMO, PublicDataVersion
 from app.db_types import utcnow
 from app.extensions import cache, db
@@ -185,25 +188,142 @@ def cached_entry(app, version: int, locale: str, full_path: str) -> dict | None:
         return None
 
 
-def public_page(view):
-    """Cache an anonymous public GET view's 200 responses under the data version."""
+# Parameters that apps append to shared links (WeChat's `from=singlemessage`,
+# `isappinstalled=0`, ad and analytics tags): never part of a page's key or its query.
+TRACKING_PARAMS = frozenset(
+    {
+        "from",
+        "isappinstalled",
+        "scene",
+        "clicktime",
+        "enterid",
+        "sharer_sharetime",
+        "sharer_shareid",
+        "share_source",
+        "share_from",
+        "wxfrom",
+        "wx_header",
+        "nsukey",
+        "spm",
+        "fbclid",
+        "gclid",
+        "timestamp",
+    }
+)
+TRACKING_PREFIXES = ("utm_",)
 
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if not _cacheable():
-            return view(*args, **kwargs)
-        version, changed_at = public_version()
-        key = page_key(version, get_locale(), request.full_path)
-        entry = _cache_call("get", key)
-        if entry is None:
-            with single_flight(key):
-                entry = _cache_call("get", key)
-                if entry is None:
-                    response = make_response(view(*args, **kwargs))
-                    if response.status_code not in CACHEABLE_STATUS or response.direct_passthrough:
-                        return response
-                    entry = _entry(response)
-                    _store(key, entry)
-        return cached_response(entry, changed_at).make_conditional(request)
+# A parameter's normalizer: the canonical text of a value inside its domain, else None.
+Normalizer = Callable[[str], "str | None"]
 
-    return wrapper
+
+def int_in(low: int, high: int) -> Normalizer:
+    """A decimal integer within [low, high], written without leading zeros."""
+
+    def normalize(value: str) -> str | None:
+        value = value.strip()
+        if value.isdecimal() and len(value) <= 9 and low <= int(value) <= high:
+            return str(int(value))
+        return None
+
+    return normalize
+
+
+def one_of(domain: Callable[[], Collection[str]]) -> Normalizer:
+    """A value of a (possibly data-dependent) domain, e.g. the programs' codes."""
+    return lambda value: value if value in domain() else None
+
+
+def text(limit: int) -> Normalizer:
+    """Free text (a search): stripped, cut at `limit` characters, never empty."""
+    return lambda value: value.strip()[:limit] or None
+
+
+def is_tracking(name: str) -> bool:
+    return name in TRACKING_PARAMS or name.startswith(TRACKING_PREFIXES)
+
+
+def canonical_query(args: MultiDict, params: Mapping[str, Normalizer]) -> list[tuple[str, str]]:
+    """The declared parameters whose (first) value lies in its domain, in name order, as
+    the canonical text their normalizer gives. Unknown and tracking parameters, repeats and
+    values outside a domain are dropped: every link to the same content has one key."""
+    query = []
+    for name in sorted(params):
+        raw = args.get(name)
+        if raw is None:
+            continue
+        value = params[name](raw)
+        if value is not None:
+            query.append((name, value))
+    return query
+
+
+def canonical_path(path: str, query: list[tuple[str, str]]) -> str:
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+def shared_link_path(path: str, args: MultiDict) -> str:
+    """The fast path's guess of a page's canonical path without knowing its parameters:
+    tracking parameters dropped, the rest in name order. It equals the decorator's key
+    whenever every remaining parameter is declared and in its domain; otherwise the fast
+    path misses and the Flask path (which knows the domains) answers."""
+    query = sorted((name, args.get(name, "")) for name in set(args.keys()) if not is_tracking(name))
+    return canonical_path(path, query)
+
+
+def _variant_allowed(version: int, endpoint: str) -> bool:
+    """Whether one more variant of an endpoint may be cached under this version: at most
+    PAGE_CACHE_MAX_VARIANTS (counted per process or per Redis), so a script varying a
+    free-text parameter cannot flood the cache; the variants beyond are served uncached.
+    A page without parameters is always cached."""
+    limit = current_app.config["PAGE_CACHE_MAX_VARIANTS"]
+    counter = f"variants:{version}:{endpoint}"
+    count = _cache_call("get", counter) or 0
+    if count >= limit:
+        return False
+    _cache_call("set", counter, count + 1, timeout=current_app.config["CACHE_DEFAULT_TIMEOUT"])
+    return True
+
+
+def public_page(view=None, *, params: Mapping[str, Normalizer] | None = None):
+    """Cache an anonymous public GET view's 200 responses under the data version.
+
+    The view reads only the query parameters it declares in `params` (name → normalizer):
+    it sees them canonical (`request.args` replaced), and the key is built from them, so
+    links that differ by tracking tags, order, unknown parameters or values outside a
+    filter's domain share one entry. `@public_page` alone declares no parameter.
+    """
+    declared = dict(params or {})
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            bypass = current_app.config["PAGE_CACHE_BYPASS_PARAM"]
+            bypassed = bool(bypass) and bypass in request.args
+            query = canonical_query(request.args, declared)
+            # The language choice stays readable (the locale is part of the key by itself).
+            lang = [(LANG_ARG, v) for v in request.args.getlist(LANG_ARG)[:1]]
+            request.args = ImmutableMultiDict(query + lang)
+            if bypassed or not _cacheable():
+                return view(*args, **kwargs)
+            version, changed_at = public_version()
+            key = page_key(version, get_locale(), canonical_path(request.path, query))
+            entry = _cache_call("get", key)
+            if entry is None:
+                with single_flight(key):
+                    entry = _cache_call("get", key)
+                    if entry is None:
+                        response = make_response(view(*args, **kwargs))
+                        if (
+                            response.status_code not in CACHEABLE_STATUS
+                            or response.direct_passthrough
+                        ):
+                            return response
+                        entry = _entry(response)
+                        if query and not _variant_allowed(version, request.endpoint or ""):
+                            return cached_response(entry, changed_at).make_conditional(request)
+                        _store(key, entry)
+            return cached_response(entry, changed_at).make_conditional(request)
+
+        return wrapper
+
+    return decorate(view) if view is not None else decorate

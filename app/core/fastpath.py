@@ -9,7 +9,8 @@ when it can prove the Flask path would answer the same bytes:
   no `?lang=` (that sets a cookie);
 - the process knows the current public data version (read by a request within
   PUBLIC_VERSION_TTL; with a TTL of 0 there is no fast path);
-- the page cache holds the entry under exactly the key the decorator uses.
+- the page cache holds the entry under exactly the key the decorator uses (the path
+  with the query in canonical order, tracking parameters such as WeChat's dropped).
 
 Otherwise the request goes to Flask unchanged. The answer carries the same headers as the
 Flask path (security headers, validators, Cache-Control, Vary) and honours conditional
@@ -25,7 +26,7 @@ from flask import Flask
 from werkzeug.wrappers import Response
 
 from app.core import frame, i18n
-from app.core.cache import cacheable, cached_entry, cached_response
+from app.core.cache import cacheable, cached_entry, cached_response, shared_link_path
 from app.core.public_data import VERSION_MEMO
 
 ALLOWED_COOKIES = {i18n.LANG_COOKIE}
@@ -56,7 +57,8 @@ class CachedPageFastPath:
             return None  # the Flask path sets the language cookie
         locale = i18n.choose_locale(None, cookies.get(i18n.LANG_COOKIE), self.app.config)
         version, changed_at = remembered[1]
-        entry = cached_entry(self.app, version, locale, request.full_path)
+        path = shared_link_path(request.path, request.args)
+        entry = cached_entry(self.app, version, locale, path)
         if entry is None:
             return None
         response = cached_response(entry, changed_at)

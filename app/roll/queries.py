@@ -13,6 +13,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from app.core.cache import memoized
 from app.extensions import db
+from app.orgs.queries import districts
 from app.programs.models import Category, Level, Program
 from app.registry.models import Honor, Honoree, HonoreeKind
 from app.registry.queries import public_honor_filter
@@ -82,6 +83,22 @@ def _statement(filters: RollFilters) -> sa.Select:
     if filters.kind:
         stmt = stmt.where(Honoree.kind == filters.kind)
     return stmt
+
+
+def filter_domains() -> dict[str, frozenset[str]]:
+    """The values the roll's data-dependent filters can take (program and category codes,
+    period labels, district ids), kept per public data version: a value outside them
+    filters nothing and is no part of a page's cache key."""
+    return memoized("roll-filter-domains", _filter_domains)
+
+
+def _filter_domains() -> dict[str, frozenset[str]]:
+    return {
+        "program": frozenset(db.session.scalars(sa.select(Program.code))),
+        "category": frozenset(db.session.scalars(sa.select(Category.code))),
+        "period": frozenset(db.session.scalars(sa.select(Honor.period_label).distinct())),
+        "district": frozenset(str(org.id) for org in districts()),
+    }
 
 
 def roll_page(filters: RollFilters, page: int = 1, per_page: int = PER_PAGE) -> RollPage:

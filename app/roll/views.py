@@ -5,14 +5,21 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, Response, render_template, request
 
-from app.core.cache import public_page
+from app.core.cache import int_in, one_of, public_page, text
 from app.db_types import enum_values
 from app.extensions import db
 from app.orgs import queries as org_queries
 from app.programs.models import Category, Level, Program
 from app.registry.models import HonoreeKind
 from app.roll.exports import roll_csv, roll_records
-from app.roll.queries import MAX_TERM, RollFilters, highlight, plain, roll_page
+from app.roll.queries import (
+    MAX_TERM,
+    RollFilters,
+    filter_domains,
+    highlight,
+    plain,
+    roll_page,
+)
 
 bp = Blueprint("roll", __name__)
 
@@ -41,8 +48,22 @@ def filters_from(args) -> RollFilters:
     )
 
 
+# The roll's query parameters and their domains (see core.cache.public_page).
+FILTER_PARAMS = {
+    "q": text(MAX_TERM),
+    "program": one_of(lambda: filter_domains()["program"]),
+    "level": one_of(lambda: enum_values(Level)),
+    "year": int_in(1949, 2100),
+    "period": one_of(lambda: filter_domains()["period"]),
+    "category": one_of(lambda: filter_domains()["category"]),
+    "district": one_of(lambda: filter_domains()["district"]),
+    "kind": one_of(lambda: enum_values(HonoreeKind)),
+}
+PAGE_PARAMS = {"page": int_in(1, 10**6)}
+
+
 @bp.get("/roll")
-@public_page
+@public_page(params=FILTER_PARAMS | PAGE_PARAMS)
 def index():
     filters = filters_from(request.args)
     page = _int(request.args.get("page"), low=1, high=10**6) or 1
@@ -63,7 +84,7 @@ def index():
 
 
 @bp.get("/roll.csv")
-@public_page
+@public_page(params=FILTER_PARAMS)
 def export_csv():
     """The public roll as CSV (public fields only), with the same filters."""
     return Response(

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.honors import services
 from app.registry.models import HonorStatus
 from tests import factories
+from tests.test_query_counts import count_queries
 
 
 def _seed(app, name="缓存好人"):
@@ -161,3 +162,102 @@ def test_concurrent_first_callers_compute_once(app):
     assert results == [42] * 8
     assert len(calls) == 1
     assert page_cache.single_flight._locks == {}  # nothing left behind
+
+
+# Cache keys follow how links are shared (WeChat appends parameters and apps reorder them).
+
+
+def _seed_program(app) -> str:
+    with app.app_context():
+        program = factories.make_program()
+        honoree = factories.make_honoree(name="分享好人", slug="share-1")
+        factories.make_honor(
+            honoree, program, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
+        )
+        public_data.bump()
+        db.session.commit()
+        return program.code
+
+
+def _statements(app, client, url: str) -> tuple[int, bytes]:
+    with count_queries(app) as queries:
+        body = client.get(url).data
+    return queries["n"], body
+
+
+def test_wechat_shared_link_is_served_from_the_entry_of_the_plain_link(app, client):
+    code = _seed_program(app)
+    rendered, first = _statements(app, client, f"/roll?program={code}")
+    shared = f"/roll?from=singlemessage&isappinstalled=0&program={code}&utm_source=wx"
+    again, body = _statements(app, client, shared)
+    assert rendered > 1 and again == 1  # only the public data version is read
+    assert body == first
+
+
+def test_reordered_parameters_share_one_entry(app, client):
+    code = _seed_program(app)
+    _statements(app, client, f"/roll?kind=individual&program={code}&page=1")
+    again, _ = _statements(app, client, f"/roll?page=1&program={code}&kind=individual")
+    assert again == 1
+
+
+def test_unknown_parameters_and_values_outside_a_domain_share_the_unfiltered_entry(app, client):
+    _seed_program(app)
+    _, plain = _statements(app, client, "/roll")
+    client.get("/roll?program=warm")  # the filters' domains are read once per data version
+    for url in ["/roll?foo=1", "/roll?program=no-such", "/roll?year=abc", "/roll?kind=robot"]:
+        statements, body = _statements(app, client, url)
+        assert statements == 1, url
+        assert body == plain, url
+
+
+def test_roll_csv_is_not_rebuilt_for_unknown_parameters(app, client):
+    _seed_program(app)
+    rendered, first = _statements(app, client, "/roll.csv?x=1")
+    again, body = _statements(app, client, "/roll.csv?x=2&from=timeline")
+    assert rendered > 1 and again == 1 and body == first
+
+
+def test_cached_variants_of_a_page_are_bounded_and_the_rest_still_render(app, client, monkeypatch):
+    _seed_program(app)
+    monkeypatch.setitem(app.config, "PAGE_CACHE_MAX_VARIANTS", 3)
+    for n in range(5):
+        client.get(f"/roll?q=分享{n}")
+    assert _statements(app, client, "/roll?q=分享0")[0] == 1  # among the first three: cached
+    fourth, body = _statements(app, client, "/roll?q=分享4")
+    assert fourth > 1 and "分享" in body.decode()  # beyond the bound: rendered, not stored
+    assert _statements(app, client, "/roll")[0] > 1  # the page itself is always cached
+    assert _statements(app, client, "/roll")[0] == 1
+
+
+def test_canonical_query_drops_tracking_unknown_repeats_and_out_of_domain_values():
+    from werkzeug.datastructures import MultiDict
+
+    params = {
+        "page": page_cache.int_in(1, 10),
+        "kind": page_cache.one_of(lambda: {"a", "b"}),
+        "q": page_cache.text(4),
+    }
+    args = MultiDict(
+        [
+            ("utm_source", "x"),
+            ("q", "  长长长长长  "),
+            ("page", "007"),
+            ("page", "2"),
+            ("kind", "c"),
+            ("from", "singlemessage"),
+        ]
+    )
+    assert page_cache.canonical_query(args, params) == [("page", "7"), ("q", "长长长长")]
+    assert page_cache.shared_link_path(
+        "/roll", MultiDict([("b", "2"), ("from", "x"), ("a", "1")])
+    ) == ("/roll?a=1&b=2")
+
+
+def test_bypass_parameter_renders_uncached_only_when_configured(app, client, monkeypatch):
+    _seed_program(app)
+    client.get("/roll")
+    assert _statements(app, client, "/roll?_b=1")[0] == 1  # not configured: the cached page
+    monkeypatch.setitem(app.config, "PAGE_CACHE_BYPASS_PARAM", "_b")
+    assert _statements(app, client, "/roll?_b=2")[0] > 1
+    assert _statements(app, client, "/roll?_b=2")[0] > 1

@@ -81,3 +81,12 @@ def test_a_publication_in_this_process_is_seen_at_once(app, client, fast):
         public_data.bump()
         db.session.commit()
     assert "第二位好人" in client.get("/roll").get_data(as_text=True)
+
+
+def test_a_wechat_shared_link_is_answered_by_the_fast_path(app, client, fast):
+    _seed(app)
+    first = client.get("/roll?kind=individual")
+    with count_queries(app) as queries:
+        shared = client.get("/roll?isappinstalled=0&kind=individual&from=singlemessage")
+    assert queries["n"] == 0
+    assert shared.data == first.data
