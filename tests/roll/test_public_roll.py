@@ -214,3 +214,20 @@ def test_demo_stats_show_spec_figures(app, client, runner):
     assert client.get("/stats/nope.csv").status_code == 404
     stats = client.get("/api/v1/stats").get_json()["headline"]
     assert {k: stats[k] for k in SPEC_FIGURES} == SPEC_FIGURES
+
+
+def test_honoree_qr_code_is_drawn_once_per_url(monkeypatch):
+    import segno
+
+    from app.honors.views import public
+
+    public.qr_svg.cache_clear()
+    drawn = []
+    real = segno.make
+    monkeypatch.setattr(segno, "make", lambda url, **kw: drawn.append(url) or real(url, **kw))
+    first = public.qr_svg("https://example.org/honorees/a")
+    again = public.qr_svg("https://example.org/honorees/a")
+    other = public.qr_svg("https://example.org/honorees/b")
+    assert drawn == ["https://example.org/honorees/a", "https://example.org/honorees/b"]
+    assert first == again != other and first.startswith("<svg")
+    public.qr_svg.cache_clear()
