@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -185,17 +186,23 @@ def _person(cast: Cast, index: int, *, youth: bool) -> tuple[str, date, str]:
     return name, born, _id_number(rng, born)
 
 
-def placeholder_portrait(index: int) -> bytes:
-    """A plain portrait silhouette (no real person), as a nominator's upload would be."""
+@lru_cache(maxsize=5)
+def _portrait(shade: int) -> bytes:
     from PIL import Image, ImageDraw
 
-    image = Image.new("RGB", (300, 400), (230 - index % 5 * 12, 220, 210))
+    image = Image.new("RGB", (300, 400), (230 - shade * 12, 220, 210))
     draw = ImageDraw.Draw(image)
     draw.ellipse((100, 70, 200, 170), fill=(150, 120, 100))
     draw.rounded_rectangle((60, 190, 240, 400), radius=60, fill=(120, 40, 35))
     out = io.BytesIO()
     image.save(out, "JPEG")
     return out.getvalue()
+
+
+def placeholder_portrait(index: int) -> bytes:
+    """A plain portrait silhouette (no real person), as a nominator's upload would be; five
+    shades, each drawn once."""
+    return _portrait(index % 5)
 
 
 def _candidate(cast: Cast, cycle: Cycle, sample: Sample, moment: datetime) -> CandidateData:

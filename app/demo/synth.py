@@ -28,6 +28,7 @@ from app.demo.history import (
     quarter_period,
     year_period,
 )
+from app.demo.live import placeholder_portrait
 from app.extensions import db
 from app.honors.services import honor_row, published_honor
 from app.orgs.models import Organisation
@@ -108,22 +109,12 @@ def _slots(last_year: int, now: datetime) -> list[_Slot]:
 
 
 def _placeholder_photos(upload_root: Path, count: int = 5) -> list[tuple[str, str, int, int]]:
-    """A few small portrait silhouettes stored like uploads: (path, thumb, width, height)."""
-    import io
-
-    from PIL import Image, ImageDraw
-
+    """A few portrait silhouettes stored like uploads: (path, thumb, width, height)."""
     from app.core import uploads
 
     photos = []
     for index in range(count):
-        image = Image.new("RGB", (300, 400), (225 - index * 12, 218, 205 + index * 8))
-        draw = ImageDraw.Draw(image)
-        draw.ellipse((100, 70, 200, 170), fill=(150, 120, 100))
-        draw.rounded_rectangle((60, 190, 240, 400), radius=60, fill=(40 + index * 30, 60, 90))
-        out = io.BytesIO()
-        image.save(out, "JPEG", quality=70)
-        stored = uploads.store_photo(out.getvalue(), upload_root)
+        stored = uploads.store_photo(placeholder_portrait(index), upload_root)
         photos.append((stored.path, stored.thumb_path, stored.width, stored.height))
     return photos
 
