@@ -59,10 +59,13 @@ def wire() -> None:
     public_data.watch(Honoree, private=HONOREE_PRIVATE_FIELDS)
     cache.set_next_release(registry_queries.next_release)
 
-    # The registry search index is built with the registry table (create_all in tests).
+    # The registry search index is built with the registry table (create_all in tests);
+    # on SQLite its triggers call a Python function registered on every connection.
     for event, hook in (("after_create", search.after_create), ("before_drop", search.before_drop)):
         if not sa.event.contains(Honoree.__table__, event, hook):
             sa.event.listen(Honoree.__table__, event, hook)
+    if not sa.event.contains(sa.engine.Engine, "connect", search.register_sqlite_function):
+        sa.event.listen(sa.engine.Engine, "connect", search.register_sqlite_function)
 
 
 # Registry fields that no public page, export or API shows: changing them keeps the cache.

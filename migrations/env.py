@@ -24,10 +24,10 @@ config.set_main_option(
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    """The search index (FTS5 shadow tables, the pg_trgm index) lives outside the models."""
-    if type_ == "table" and name and name.startswith("honoree_fts"):
+    """The search index (its FTS5 or PostgreSQL tables) lives outside the models."""
+    if type_ == "index" and name == "ix_honorees_initial":
         return False
-    return not (type_ == "index" and name == "ix_honorees_search_trgm")
+    return not (type_ == "table" and name and name.startswith(("honoree_fts", "honoree_search")))
 
 
 def run_migrations_offline() -> None:

@@ -49,7 +49,7 @@ def test_migrations_upgrade_check_downgrade(tmp_path_factory, empty_database_url
             with db.engine.connect() as conn:
                 triggers = conn.exec_driver_sql(
                     "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
-                    "AND name LIKE 'honoree_fts_%'"
+                    "AND name LIKE 'honoree_search_%'"
                 ).scalar()
             assert triggers == 3
         downgrade(revision="base")

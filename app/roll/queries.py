@@ -17,7 +17,7 @@ from app.orgs.queries import districts
 from app.programs.models import Category, Level, Program
 from app.registry.models import Honor, Honoree, HonoreeKind
 from app.registry.queries import public_honor_filter
-from app.roll.search import matching_honorees
+from app.roll.search import matching_honorees, words
 
 PER_PAGE = 20
 MAX_TERM = 50
@@ -132,18 +132,34 @@ def roll_page(filters: RollFilters, page: int = 1, per_page: int = PER_PAGE) -> 
 
 
 def highlight(text: str | None, term: str | None, *, width: int | None = None) -> Markup:
-    """Escape `text` and wrap each occurrence of `term` in <mark>; optionally a snippet."""
+    """Escape `text` and wrap each occurrence of the query's words in <mark> (case aside);
+    optionally a snippet of `width` characters around the first one."""
     text = text or ""
+    found = _words_pattern(term)
     if width and len(text) > width:
-        position = text.find(term) if term else -1
-        start = max(0, position - width // 3) if position >= 0 else 0
+        first = found.search(text) if found else None
+        start = max(0, first.start() - width // 3) if first else 0
         text = ("…" if start else "") + text[start : start + width] + "…"
-    if not term:
+    if not found:
         return escape(text)
-    parts = re.split(f"({re.escape(term)})", text)
+    parts = found.split(text)  # the pattern's one group keeps the matches at odd places
     return Markup("").join(
-        Markup("<mark>{}</mark>").format(part) if part == term else escape(part) for part in parts
+        Markup("<mark>{}</mark>").format(part) if i % 2 else escape(part)
+        for i, part in enumerate(parts)
     )
+
+
+def mentions(text: str | None, term: str | None) -> bool:
+    """Whether `text` shows one of the query's words (then no story snippet is needed)."""
+    found = _words_pattern(term)
+    return bool(found and text and found.search(text))
+
+
+def _words_pattern(term: str | None) -> re.Pattern | None:
+    chosen = sorted(words(term or ""), key=len, reverse=True)
+    if not chosen:
+        return None
+    return re.compile("(" + "|".join(re.escape(w) for w in chosen) + ")", re.IGNORECASE)
 
 
 def plain(markdown_text: str) -> str:

@@ -17,9 +17,11 @@ from app.roll.queries import (
     RollFilters,
     filter_domains,
     highlight,
+    mentions,
     plain,
     roll_page,
 )
+from app.roll.search import surname_only
 
 bp = Blueprint("roll", __name__)
 
@@ -78,6 +80,8 @@ def index():
         categories=categories,
         districts=org_queries.districts(),
         highlight=highlight,
+        mentions=mentions,
+        surname=surname_only(filters.q),
         plain=plain,
         levels=list(Level),
     )

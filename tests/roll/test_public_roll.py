@@ -81,9 +81,10 @@ def _names(html: str) -> list[str]:
 @pytest.mark.parametrize(
     ("q", "expected"),
     [
-        ("救人", {"王救人"}),  # two characters: LIKE path
-        ("孝", {"李孝顺"}),  # one character
-        ("照顾瘫痪", {"李孝顺"}),  # FTS5 trigram path on SQLite
+        ("救人", {"王救人"}),  # two characters: one bigram
+        ("李", {"李孝顺"}),  # one character: a surname
+        ("孝", set()),  # a surname no name begins with
+        ("照顾瘫痪", {"李孝顺"}),  # a phrase of bigrams
         ("巡河", {"红马甲志愿队"}),
         ("不存在的词", set()),
     ],
