@@ -66,3 +66,48 @@ def test_revision_files_are_date_prefixed():
     names = [p.name for p in versions.glob("*.py")]
     assert names
     assert all(name[:8].isdigit() and name[8] == "_" for name in names), names
+
+
+def test_search_migration_indexes_the_records_already_there(tmp_path_factory, empty_database_url):
+    app = make_test_app(tmp_path_factory, SQLALCHEMY_DATABASE_URI=empty_database_url)
+    with app.app_context():
+        from app.extensions import db
+        from app.roll.search import matching_honorees
+
+        upgrade(revision="20261207_mail")  # the trigram index: a record from before
+        with db.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO honorees (slug, kind, name, headline, summary, story_md, "
+                    "consent_given, created_at, updated_at) VALUES ('old-1', 'individual', "
+                    "'周晓梅', '雨夜救人', '', '她跳进河里救起孩子。', true, "
+                    "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+        upgrade()
+        found = {
+            term: [
+                row.honoree_id
+                for row in db.session.execute(matching_honorees(term, db.engine.dialect.name))
+            ]
+            for term in ("晓梅", "救人", "河里", "周")
+        }
+        assert found == {"晓梅": [1], "救人": [1], "河里": [1], "周": [1]}
+        db.session.remove()  # its transaction would hold the table the downgrade alters
+        downgrade(revision="20261207_mail")  # back to the trigram revision: its search finds it
+        with db.engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                hits = conn.exec_driver_sql(
+                    "SELECT rowid FROM honoree_fts WHERE honoree_fts MATCH '\"跳进河\"'"
+                ).all()
+            else:
+                hits = conn.execute(
+                    sa.text(
+                        "SELECT id FROM honorees WHERE name || ' ' || coalesce(unit, '') || ' ' "
+                        "|| headline || ' ' || summary || ' ' || story_md ILIKE :pattern"
+                    ),
+                    {"pattern": "%跳进河%"},
+                ).all()
+        assert hits == [(1,)]
+        db.session.remove()
+        db.engine.dispose()
