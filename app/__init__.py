@@ -142,6 +142,10 @@ def _init_extensions(app: Flask) -> None:
     from app import models, wiring  # noqa: F401
 
     wiring.wire()
+    from app.core import cache as page_cache
+
+    # Registered after Flask-SQLAlchemy's, so it runs first (teardowns run in reverse).
+    app.teardown_appcontext(page_cache.warm_after_change)
 
 
 def _register_blueprints(app: Flask) -> None:

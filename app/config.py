@@ -145,6 +145,9 @@ class Config:
     UPLOAD_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
     CACHE_DEFAULT_TIMEOUT = 300
+    # After a committed change of public data, compute the headline figures and statistics
+    # at once (app/core/cache.py), so the first visitor after a publication never waits.
+    WARM_AGGREGATES = True
     # Cached variants (query strings) of one page per public data version; the rest render.
     PAGE_CACHE_MAX_VARIANTS = int(os.environ.get("PAGE_CACHE_MAX_VARIANTS", "200"))
     # `make bench` only: a query parameter that makes a public page render uncached (its
@@ -182,6 +185,7 @@ class TestConfig(Config):
     ARGON2_PARALLELISM = 1
     RATELIMIT_ENABLED = True
     PUBLIC_VERSION_TTL = 0.0  # tests publish and look at once
+    WARM_AGGREGATES = False  # tests that look at warming turn it on
     PUBLIC_BASE_URL = "http://localhost"  # the test client's host
     ALLOWED_HOSTS = ("localhost", "127.0.0.1")  # the browser tests' live server
 

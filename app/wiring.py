@@ -20,6 +20,7 @@ def wire() -> None:
     from app.committee import roster as committee_roster
     from app.core import cache, public_data
     from app.courtesy import services as courtesy
+    from app.honors import queries as honors_queries
     from app.honors import services as honors
     from app.nominations import reminders as nomination_reminders
     from app.nominations import services as nominations
@@ -28,7 +29,10 @@ def wire() -> None:
     from app.programs.workflow import CyclePhase
     from app.registry import queries as registry_queries
     from app.registry.models import GroupMember, Honor, Honoree
+    from app.review import services as review
+    from app.roll import queries as roll_queries
     from app.roll import search
+    from app.stats import queries as stats_queries
     from app.vetting import services as vetting
 
     # Before a cycle enters a phase: who must have finished what (programs' own checks
@@ -49,6 +53,7 @@ def wire() -> None:
     programs.on_schedule(committee_reminders.remind_ballots)
     programs.on_schedule(nomination_reminders.remind_drafts_task)
     programs.on_schedule(notice.note_ended_notices)
+    programs.on_schedule(review.prune_like_budgets)
 
     # A revoked honor stops the courtesy benefits it carried.
     honors.on_revoke(courtesy.stop_benefits)
@@ -58,6 +63,10 @@ def wire() -> None:
     public_data.watch(GroupMember)
     public_data.watch(Honoree, private=HONOREE_PRIVATE_FIELDS)
     cache.set_next_release(registry_queries.next_release)
+    # Aggregates over the public data, computed after each committed change of it.
+    cache.warms(honors_queries.headline_figures)
+    cache.warms(stats_queries.warm)
+    cache.warms(roll_queries.filter_domains)
 
     # The registry search index is built with the registry table (create_all in tests);
     # on SQLite its triggers call a Python function registered on every connection.

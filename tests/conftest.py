@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.config import TestConfig, normalize_database_url
+from app.core import cache as page_cache
 from app.extensions import cache, db, limiter
 from tests import factories
 
@@ -70,6 +71,7 @@ def _empty_database(app: Flask) -> Iterator[None]:
         db.session.remove()
         empty_all_tables()
         cache.clear()  # versions restart with the emptied database
+        page_cache.forget_aggregates()
     limiter.reset()
 
 

@@ -69,7 +69,9 @@ def _new_public_version(app) -> None:
         "/nominations/",
         "/",
         "/roll",
-        "/roll?q=好人",
+        "/roll?q=好人",  # search: a two-character word (the bigram index)
+        "/roll?q=好",  # a surname
+        "/roll?q=好人 2026",  # two words
         "/feed.atom",
         "/api/v1/honorees",
         "/stats",

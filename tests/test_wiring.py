@@ -54,6 +54,7 @@ def test_cycle_effects_and_scheduled_tasks_registered_in_order(app):
         "app.committee.reminders.remind_ballots",
         "app.nominations.reminders.remind_drafts_task",
         "app.notice.services.note_ended_notices",
+        "app.review.services.prune_like_budgets",
     ]
 
 
@@ -68,6 +69,14 @@ def test_public_data_watches_honors_members_and_public_registry_fields(app):
         Honoree: frozenset(wiring.HONOREE_PRIVATE_FIELDS),
     }
     assert cache._next_release is registry_queries.next_release
+
+
+def test_aggregates_warmed_after_a_change_are_the_figures_the_stats_and_the_roll_filters(app):
+    assert _names(cache.warmers()) == [
+        "app.honors.queries.headline_figures",
+        "app.stats.queries.warm",
+        "app.roll.queries.filter_domains",
+    ]
 
 
 def test_search_index_ddl_follows_the_registry_table(app):

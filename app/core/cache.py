@@ -90,6 +90,74 @@ def memoized(name: str, compute: Callable[[], T], *parts: object) -> T:
     return value
 
 
+# Aggregates over the whole public data (headline figures, statistics tables, the roll's
+# filter values): the current value of each, per process, beside the bounded page cache. A
+# crawler's thousand distinct pages cannot evict them and no timeout drops them while their
+# version is current; they are recomputed when the version changes or a scheduled release
+# comes, and warmed right after a change of public data is committed (`warm_aggregates`).
+_aggregates: dict[str, tuple[tuple[int, datetime | None], datetime | None, object]] = {}
+_warmers: list[Callable[[], object]] = []
+WARM_FLAG = "public_data_changed"  # g: this context committed a change of public data
+
+
+def aggregate(name: str, compute: Callable[[], T], *parts: object) -> T:
+    """`compute()` once per public data version and process (and shared through the cache
+    backend with other processes), never evicted while current. For a bounded set of
+    values: `parts` must take few values (a language), never a visitor's input."""
+    stamp = public_version()
+    now = utcnow()
+    key = f"{name}:{hashlib.sha256(repr(parts).encode()).hexdigest()[:24]}"
+    held = _aggregates.get(key)
+    if held is not None and held[0] == stamp and (held[1] is None or now < held[1]):
+        return held[2]
+    with single_flight(f"aggregate:{key}"):
+        held = _aggregates.get(key)
+        if held is not None and held[0] == stamp and (held[1] is None or now < held[1]):
+            return held[2]
+        release = _next_release(now)  # part of the shared key: the clock may be moved
+        shared = f"data:{stamp[0]}:{release.isoformat() if release else '-'}:{key}"
+        value = _cache_call("get", shared)
+        if value is None:
+            value = compute()
+            _store(shared, value)
+        _aggregates[key] = (stamp, release, value)
+    return value
+
+
+def warms(warmer: Callable[[], object]) -> None:
+    """Register a function that computes aggregates (app/wiring.py), run after every
+    committed change of public data so that no visitor waits for them."""
+    if warmer not in _warmers:
+        _warmers.append(warmer)
+
+
+def warmers() -> list[Callable[[], object]]:
+    return list(_warmers)
+
+
+def warm_aggregates() -> None:
+    """Compute every registered aggregate for the current version (a failure is logged:
+    the next visitor computes that one)."""
+    for warmer in _warmers:
+        try:
+            warmer()
+        except Exception:  # noqa: BLE001 - warming is an optimisation, never an error
+            current_app.logger.exception("warming %s failed", getattr(warmer, "__name__", warmer))
+            db.session.rollback()
+
+
+def warm_after_change(_error: BaseException | None = None) -> None:
+    """teardown_appcontext: after a request or command that changed public data (the
+    version was bumped in it), warm the aggregates before the next visitor asks."""
+    if _error is None and g.pop(WARM_FLAG, False) and current_app.config["WARM_AGGREGATES"]:
+        warm_aggregates()
+
+
+def forget_aggregates() -> None:
+    """Drop every held aggregate (tests empty the database between cases)."""
+    _aggregates.clear()
+
+
 def page_key(version: int, locale: object, full_path: str) -> str:
     """The page cache's key (also looked up by app/core/fastpath.py)."""
     return f"page:{version}:{locale}:{full_path}"

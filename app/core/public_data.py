@@ -65,6 +65,8 @@ def bump(session: Session | None = None) -> int:
         row.version = (row.version or 0) + 1
         row.changed_at = utcnow()
     forget_public_version()
+    if has_app_context():
+        g.public_data_changed = True  # app/core/cache.py warms the aggregates afterwards
     return row.version
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.committee import queries as committee_queries
 from app.committee.models import Runoff
-from app.core.cache import memoized
+from app.core.cache import aggregate
 from app.extensions import db
 from app.nominations.models import Nomination
 from app.notice.models import Objection, ObjectionStatus
@@ -63,7 +63,7 @@ def _count_by_program(since: date | None = None) -> Counter[tuple[str, AwardKind
 
 def headline_figures() -> HeadlineFigures:
     """The figures the city reports (SPEC §1), once per version of the public data."""
-    return memoized("headline-figures", _headline_figures)
+    return aggregate("headline-figures", _headline_figures)
 
 
 def _headline_figures() -> HeadlineFigures:

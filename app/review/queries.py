@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from app.core.clock import local_today
 from app.extensions import db
@@ -45,7 +46,11 @@ def candidates(cycle: Cycle) -> list[Nomination]:
 
 def public_candidate(nomination_id: int) -> Nomination | None:
     """The nomination if the public may see it now (in an open review, eligible), else None."""
-    nomination = db.session.get(Nomination, nomination_id)
+    nomination = db.session.scalar(
+        sa.select(Nomination)
+        .options(joinedload(Nomination.cycle).joinedload(Cycle.program).lazyload("*"))
+        .where(Nomination.id == nomination_id)
+    )  # one statement: the like's only read
     if (
         nomination is None
         or not eligible(nomination, nomination.cycle)

@@ -9,13 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record_event
 from app.core.clock import LOCAL_TZ, local_today
-from app.db_types import utcnow
+from app.db_types import UTCDateTime, utcnow
 from app.exceptions import WindowClosedError
 from app.extensions import db
 from app.nominations.models import Nomination
@@ -24,7 +21,7 @@ from app.programs.models import Cycle
 from app.programs.services import when_label
 from app.programs.workflow import CyclePhase
 from app.review.models import Like, LikeBudget
-from app.review.queries import eligible, liked_today
+from app.review.queries import eligible
 
 
 class LikeError(Exception):
@@ -105,28 +102,49 @@ def add_like(
     check_review_window(cycle, now)
     if not eligible(nomination, cycle):
         raise LikeError(_l("This candidate is not in the public review."))
-    like = Like(
-        cycle_id=cycle.id,
-        nomination_id=nomination.id,
-        visitor_id=visitor_id,
-        ip_hash=crypto.keyed_hash(ip),
-        net_hash=crypto.keyed_hash(network_of(ip)),
-        day=local_today(now),
-        minute=now.replace(second=0, microsecond=0),
-        created_at=now,
-    )
-    already = _l("You have already liked this candidate today. Come back tomorrow!")
-    if nomination.id in liked_today(cycle.id, visitor_id, now):
-        raise LikeError(already)  # said before any budget is looked at
-    # Budgets first: their writes open the transaction, so that on SQLite the savepoint
-    # below is nested in it (a savepoint outside one commits when released).
-    _spend_address_budgets(like, rule, now)
-    try:
-        with db.session.begin_nested():
-            db.session.add(like)
-    except IntegrityError as error:  # the same browser's like racing on another worker
-        raise LikeError(already) from error
-    return like
+    values = {
+        "cycle_id": cycle.id,
+        "nomination_id": nomination.id,
+        "visitor_id": visitor_id,
+        "ip_hash": crypto.keyed_hash(ip),
+        "net_hash": crypto.keyed_hash(network_of(ip)),
+        "day": local_today(now),
+        "minute": now.replace(second=0, microsecond=0),
+        "created_at": now,
+    }
+    # One short transaction of two statements. The like first: the unique (candidate,
+    # visitor, day) refuses a repeat, said before any budget is looked at.
+    like_id = db.session.scalar(_INSERT_LIKE, values)
+    if like_id is None:
+        raise LikeError(_l("You have already liked this candidate today. Come back tomorrow!"))
+    _spend_address_budgets(values["ip_hash"], nomination.id, rule, now)
+    return Like(id=like_id, **values)
+
+
+# The like's two writes as plain SQL that SQLite and PostgreSQL both read, compiled once
+# (SQLAlchemy does not cache its ON CONFLICT constructs: they were compiled on every like).
+_INSERT_LIKE = sa.text(
+    "INSERT INTO likes (cycle_id, nomination_id, visitor_id, ip_hash, net_hash, day, minute, "
+    "created_at) VALUES (:cycle_id, :nomination_id, :visitor_id, :ip_hash, :net_hash, :day, "
+    ":minute, :created_at) ON CONFLICT (nomination_id, visitor_id, day) DO NOTHING RETURNING id"
+).bindparams(
+    sa.bindparam("day", type_=sa.Date()),
+    sa.bindparam("minute", type_=UTCDateTime()),
+    sa.bindparam("created_at", type_=UTCDateTime()),
+)
+_RAISE_BUDGETS = sa.text(
+    "INSERT INTO like_budgets (ip_hash, scope, window_start, used) VALUES "
+    "(:ip_hash, 'minute', :minute, 1), (:ip_hash, 'hour', :hour, 1), "
+    "(:ip_hash, :candidate, :day, 1) "
+    "ON CONFLICT (ip_hash, scope, window_start) DO UPDATE SET used = like_budgets.used + 1 "
+    "WHERE like_budgets.used < CASE excluded.scope WHEN 'minute' THEN :minute_cap "
+    "WHEN 'hour' THEN :hour_cap ELSE :candidate_cap END "
+    "RETURNING scope"
+).bindparams(
+    sa.bindparam("minute", type_=UTCDateTime()),
+    sa.bindparam("hour", type_=UTCDateTime()),
+    sa.bindparam("day", type_=UTCDateTime()),
+)
 
 
 def _window_starts(now: datetime) -> tuple[datetime, datetime, datetime]:
@@ -137,37 +155,13 @@ def _window_starts(now: datetime) -> tuple[datetime, datetime, datetime]:
     return minute, hour, local_midnight.astimezone(UTC)
 
 
-def _spend(ip_hash: str, scope: str, window_start: datetime, cap: int) -> bool:
-    """Raise one budget by one unless it is at `cap`: atomic on SQLite and PostgreSQL."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    db.session.execute(
-        insert(LikeBudget)
-        .values(ip_hash=ip_hash, scope=scope, window_start=window_start, used=0)
-        .on_conflict_do_nothing(index_elements=["ip_hash", "scope", "window_start"])
-    )
-    result = db.session.execute(
-        sa.update(LikeBudget)
-        .where(
-            LikeBudget.ip_hash == ip_hash,
-            LikeBudget.scope == scope,
-            LikeBudget.window_start == window_start,
-            LikeBudget.used < cap,
-        )
-        .values(used=LikeBudget.used + 1)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
-
-
-def _spend_address_budgets(like: Like, rule: LikeRule, now: datetime) -> None:
+def _spend_address_budgets(ip_hash: str, nomination_id: int, rule: LikeRule, now: datetime):
+    """Raise the address's three budgets (this minute, this hour, this candidate today) by
+    one each in one statement: an upsert that raises a budget only below its cap and
+    returns the scopes it raised. A budget at its cap refuses the like (LikeLimitError);
+    the caller rolls back, so a refused like spends nothing."""
     minute, hour, day = _window_starts(now)
-    # Budgets older than two days decide nothing any more.
-    db.session.execute(
-        sa.delete(LikeBudget)
-        .where(LikeBudget.window_start < day - timedelta(days=2))
-        .execution_options(synchronize_session=False)
-    )
+    candidate = f"candidate:{nomination_id}"
     budgets = [
         (
             "minute",
@@ -184,7 +178,7 @@ def _spend_address_budgets(like: Like, rule: LikeRule, now: datetime) -> None:
             _l("Too many likes from your network this hour. Please try again later."),
         ),
         (
-            f"candidate:{like.nomination_id}",
+            candidate,
             day,
             rule.per_address_candidate_day,
             timedelta(days=1),
@@ -194,10 +188,37 @@ def _spend_address_budgets(like: Like, rule: LikeRule, now: datetime) -> None:
             ),
         ),
     ]
+    raised = set(
+        db.session.scalars(
+            _RAISE_BUDGETS,
+            {
+                "ip_hash": ip_hash,
+                "minute": minute,
+                "hour": hour,
+                "candidate": candidate,
+                "day": day,
+                "minute_cap": rule.per_address_minute,
+                "hour_cap": rule.per_address_hour,
+                "candidate_cap": rule.per_address_candidate_day,
+            },
+        )
+    )
     for scope, start, cap, length, message in budgets:
-        if not _spend(like.ip_hash, scope, start, cap):
+        if scope not in raised or cap < 1:
             retry_after = math.ceil((start + length - now).total_seconds())
             raise LikeLimitError(message, retry_after=max(retry_after, 1))
+
+
+def prune_like_budgets(now: datetime, actor) -> list[str]:
+    """`flask honors schedule`: budgets older than two days decide nothing any more (kept
+    off the like's own transaction)."""
+    _minute, _hour, day = _window_starts(now)
+    result = db.session.execute(
+        sa.delete(LikeBudget)
+        .where(LikeBudget.window_start < day - timedelta(days=2))
+        .execution_options(synchronize_session=False)
+    )
+    return [f"like budgets pruned: {result.rowcount}"] if result.rowcount else []
 
 
 def void_likes(

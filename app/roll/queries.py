@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from markupsafe import Markup, escape
 from sqlalchemy.orm import contains_eager, joinedload
 
-from app.core.cache import memoized
+from app.core.cache import aggregate, memoized
 from app.extensions import db
 from app.orgs.queries import districts
 from app.programs.models import Category, Level, Program
@@ -89,7 +89,7 @@ def filter_domains() -> dict[str, frozenset[str]]:
     """The values the roll's data-dependent filters can take (program and category codes,
     period labels, district ids), kept per public data version: a value outside them
     filters nothing and is no part of a page's cache key."""
-    return memoized("roll-filter-domains", _filter_domains)
+    return aggregate("roll-filter-domains", _filter_domains)
 
 
 def _filter_domains() -> dict[str, frozenset[str]]:

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 
+from app.core.cache import aggregate
 from app.core.clock import local_today
 from app.extensions import db
 from app.honors.queries import CHINA_GOOD, CHINA_LIST_SINCE
@@ -184,3 +187,37 @@ def national_streak(since: date = CHINA_LIST_SINCE, today: date | None = None) -
         months_with_entry=len({(d.year, d.month) for d in starts}),
         entries=len(starts),
     )
+
+
+LANGUAGES = ("zh", "en")
+
+
+def tables(lang: str) -> dict[str, Table]:
+    """Every statistics table in `lang`, once per version of the public data."""
+    return aggregate("stats-tables", lambda: _compute_tables(lang), lang)
+
+
+def _compute_tables(lang: str) -> dict[str, Table]:
+    return {
+        "program": by_program(lang),
+        "level": by_level(),
+        "kind": by_kind(),
+        "category": by_category(lang),
+        "district": by_district(),
+        "gender": by_gender(str(_l("Not given"))),
+        "age": by_age_band(str(_l("Unknown"))),
+        "timeline": timeline(),
+    }
+
+
+def streak() -> Streak:
+    """The years without a gap on the national list, once per version of the public data."""
+    return aggregate("national-streak", national_streak)
+
+
+def warm() -> None:
+    """Compute /stats' aggregates for the current version, in each language."""
+    for lang in LANGUAGES:
+        with force_locale(lang):
+            tables(lang)
+    streak()

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, render_template
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from app.core.cache import memoized, public_page
+from app.core.cache import public_page
 from app.core.spreadsheets import csv_text
 from app.honors.queries import headline_figures
 from app.stats import queries
@@ -26,22 +26,7 @@ TITLES = {
 
 
 def _tables() -> dict[str, queries.Table]:
-    """Every statistics table, once per version of the public data and language."""
-    lang = "en" if str(get_locale()).startswith("en") else "zh"
-    return memoized("stats-tables", lambda: _compute_tables(lang), lang)
-
-
-def _compute_tables(lang: str) -> dict[str, queries.Table]:
-    return {
-        "program": queries.by_program(lang),
-        "level": queries.by_level(),
-        "kind": queries.by_kind(),
-        "category": queries.by_category(lang),
-        "district": queries.by_district(),
-        "gender": queries.by_gender(str(_l("Not given"))),
-        "age": queries.by_age_band(str(_l("Unknown"))),
-        "timeline": queries.timeline(),
-    }
+    return queries.tables("en" if str(get_locale()).startswith("en") else "zh")
 
 
 @bp.get("/stats")
@@ -50,7 +35,7 @@ def index():
     return render_template(
         "stats/index.html",
         figures=headline_figures(),
-        streak=memoized("national-streak", queries.national_streak),
+        streak=queries.streak(),
         tables=_tables(),
         titles=TITLES,
     )

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from app.accounts.models import Role
 from app.core import cache as page_cache
-from app.core import public_data
+from app.core import clock, public_data
 from app.db_types import utcnow
 from app.extensions import db
 from app.honors import services
@@ -261,3 +261,62 @@ def test_bypass_parameter_renders_uncached_only_when_configured(app, client, mon
     monkeypatch.setitem(app.config, "PAGE_CACHE_BYPASS_PARAM", "_b")
     assert _statements(app, client, "/roll?_b=2")[0] > 1
     assert _statements(app, client, "/roll?_b=2")[0] > 1
+
+
+def _probe(calls: list[int]):
+    return lambda: page_cache.aggregate("probe", lambda: calls.append(1) or len(calls))
+
+
+def test_aggregates_survive_a_flood_of_cached_pages(app):
+    _seed(app)
+    calls: list[int] = []
+    with app.test_request_context():
+        probe = _probe(calls)
+        assert probe() == 1
+        threshold = app.config.get("CACHE_THRESHOLD", 500)
+        for i in range(threshold * 2):  # a crawler's morning: more pages than the cache holds
+            page_cache.cache.set(f"page:flood:{i}", b"x")
+        assert page_cache.cache.get("page:flood:0") is None  # the page cache did evict
+        assert probe() == 1  # the aggregate did not go
+
+
+def test_aggregates_are_recomputed_after_a_bump_and_at_a_scheduled_release(app, monkeypatch):
+    _seed(app)
+    calls: list[int] = []
+    release = utcnow() + timedelta(minutes=5)
+    monkeypatch.setattr(page_cache, "_next_release", lambda now: release if now < release else None)
+    with app.test_request_context():
+        probe = _probe(calls)
+        assert probe() == probe() == 1
+        public_data.bump()
+        db.session.commit()
+        assert probe() == 2
+    with app.test_request_context(), clock.set_to(release + timedelta(seconds=1)):
+        assert probe() == 3  # the scheduled release came: computed again
+        assert probe() == 3
+
+
+def test_a_committed_change_of_public_data_warms_every_aggregate(app):
+    _seed(app)
+    page_cache.forget_aggregates()
+    app.config["WARM_AGGREGATES"] = True
+    try:
+        with app.app_context():
+            factories.make_honoree(name="新好人")  # committed: the version is bumped
+        with app.app_context():
+            stamp = page_cache.public_version()
+            held = {
+                key.split(":")[0] for key, (s, _, _) in page_cache._aggregates.items() if s == stamp
+            }
+        assert held == {
+            "headline-figures",
+            "stats-tables",
+            "national-streak",
+            "roll-filter-domains",
+        }
+        page_cache.forget_aggregates()
+        with app.app_context():  # a context that changed nothing warms nothing
+            page_cache.public_version()
+        assert page_cache._aggregates == {}
+    finally:
+        app.config["WARM_AGGREGATES"] = False

@@ -225,3 +225,52 @@ def test_like_locked_past_its_retries_answers_503_and_counts_nothing(app, review
     response = client.post(f"/review/{review['adult']}/like", data={"csrf_token": token})
     assert response.status_code == 503
     assert _count(app, review["adult"]) == 0
+
+
+def test_a_like_is_one_read_and_one_transaction_of_two_writes(app, client, review):
+    token = csrf_token(client, "/review")
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(" ".join(statement.split()[:3]).upper())
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        response = client.post(
+            f"/review/{review['adult']}/like",
+            data={"csrf_token": token},
+            environ_base={"REMOTE_ADDR": "203.0.113.77"},
+        )
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert response.status_code == 302
+    assert len(statements) <= 3, statements
+    assert [s.split()[0] for s in statements] == ["SELECT", "INSERT", "INSERT"]
+    assert "LIKES" in statements[1] and "LIKE_BUDGETS" in statements[2]
+    assert _count(app, review["adult"]) == 1
+
+
+def test_like_budgets_older_than_two_days_are_pruned_by_the_schedule(app, review):
+    from app.review.models import LikeBudget
+
+    now = utcnow()
+    with app.app_context():
+        services.add_like(
+            db.session.get(Nomination, review["adult"]),
+            visitor_id="old",
+            ip="198.51.100.50",
+            now=now - timedelta(days=4),
+        )
+        services.add_like(
+            db.session.get(Nomination, review["adult"]),
+            visitor_id="new",
+            ip="198.51.100.50",
+            now=now,
+        )
+        db.session.commit()
+        assert services.prune_like_budgets(now, None) == ["like budgets pruned: 3"]
+        db.session.commit()
+        kept = db.session.scalars(sa.select(LikeBudget.window_start)).all()
+        assert len(kept) == 3 and all(start > now - timedelta(days=2) for start in kept)

@@ -97,6 +97,7 @@ def candidate(nomination_id: int):
 def like(nomination_id: int):
     # The limits live in the database (services.LikeRule), not in the per-worker limiter.
     nomination = _public_candidate(nomination_id)
+    name, anchor = nomination.name, f"#candidate-{nomination.id}"  # the commit expires it
     form = LikeForm()
     if form.validate_on_submit():
         visitor, ip, rule = visitor_id(), request.remote_addr or "-", like_rule()
@@ -116,11 +117,9 @@ def like(nomination_id: int):
             db.session.rollback()
             flash(str(error.message), "error")
         else:
-            flash(
-                _("Thank you: your like for %(name)s is counted.", name=nomination.name), "success"
-            )
+            flash(_("Thank you: your like for %(name)s is counted.", name=name), "success")
     back = local_target(form.back.data, url_for("review.index"), under="/review")
-    return redirect(back + f"#candidate-{nomination.id}")
+    return redirect(back + anchor)
 
 
 @bp.get("/review/photos/<int:photo_id>")
