@@ -66,7 +66,7 @@ def wire() -> None:
     # Aggregates over the public data, computed after each committed change of it.
     cache.warms(honors_queries.headline_figures)
     cache.warms(stats_queries.warm)
-    cache.warms(roll_queries.filter_domains)
+    cache.warms(roll_queries.warm)
 
     # The registry search index is built with the registry table (create_all in tests);
     # on SQLite its triggers call a Python function registered on every connection.

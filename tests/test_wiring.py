@@ -71,11 +71,11 @@ def test_public_data_watches_honors_members_and_public_registry_fields(app):
     assert cache._next_release is registry_queries.next_release
 
 
-def test_aggregates_warmed_after_a_change_are_the_figures_the_stats_and_the_roll_filters(app):
+def test_aggregates_warmed_after_a_change_are_the_figures_the_stats_and_the_roll(app):
     assert _names(cache.warmers()) == [
         "app.honors.queries.headline_figures",
         "app.stats.queries.warm",
-        "app.roll.queries.filter_domains",
+        "app.roll.queries.warm",
     ]
 
 

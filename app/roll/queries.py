@@ -101,6 +101,25 @@ def _filter_domains() -> dict[str, frozenset[str]]:
     }
 
 
+def _total(stmt: sa.Select, filters: RollFilters) -> int:
+    """The number of honors `stmt` lists: for the whole roll (/roll, the API's first page)
+    an aggregate warmed at each publication, otherwise kept per filters and version."""
+
+    def count() -> int:
+        return db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+
+    if filters == RollFilters():
+        return aggregate("roll-total", count)
+    return memoized("roll-total", count, filters)
+
+
+def warm() -> None:
+    """Compute the roll's aggregates for the current version: the filters' values and the
+    whole roll's total."""
+    filter_domains()
+    _total(_statement(RollFilters()), RollFilters())
+
+
 def roll_page(filters: RollFilters, page: int = 1, per_page: int = PER_PAGE) -> RollPage:
     """One page of published honors, newest first or best match first when searching."""
     stmt = _statement(filters)
@@ -109,11 +128,7 @@ def roll_page(filters: RollFilters, page: int = 1, per_page: int = PER_PAGE) -> 
         matches = matching_honorees(filters.q, db.engine.dialect.name).subquery()
         stmt = stmt.join(matches, matches.c.honoree_id == Honoree.id)
         order = [matches.c.rank.asc(), *order]
-    total = memoized(
-        "roll-total",
-        lambda: db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())),
-        filters,
-    )
+    total = _total(stmt, filters)
     pages = max(1, math.ceil(total / per_page))
     page = min(max(page, 1), pages)
     items = list(

@@ -313,6 +313,7 @@ def test_a_committed_change_of_public_data_warms_every_aggregate(app):
             "stats-tables",
             "national-streak",
             "roll-filter-domains",
+            "roll-total",
         }
         page_cache.forget_aggregates()
         with app.app_context():  # a context that changed nothing warms nothing
