@@ -29,7 +29,7 @@ from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
 from app.core.i18n import LANG_ARG
-from app.core.public_data import VERSION_MEMO, PublicDataVersion
+from app.core.public_data import CHANGED_FLAG, VERSION_MEMO, PublicDataVersion
 from app.db_types import utcnow
 from app.extensions import cache, db
 
@@ -78,8 +78,7 @@ def public_version() -> tuple[int, datetime | None]:
 def memoized(name: str, compute: Callable[[], T], *parts: object) -> T:
     """`compute()`, kept until the public data changes (or the next scheduled release)."""
     version, _changed_at = public_version()
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
-    key = f"data:{version}:{name}:{digest}"
+    key = f"data:{version}:{name}:{_digest(parts)}"
     value = _cache_call("get", key)
     if value is None:
         with single_flight(key):  # concurrent first callers wait for one computation
@@ -97,7 +96,10 @@ def memoized(name: str, compute: Callable[[], T], *parts: object) -> T:
 # comes, and warmed right after a change of public data is committed (`warm_aggregates`).
 _aggregates: dict[str, tuple[tuple[int, datetime | None], datetime | None, object]] = {}
 _warmers: list[Callable[[], object]] = []
-WARM_FLAG = "public_data_changed"  # g: this context committed a change of public data
+
+
+def _digest(parts: tuple) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
 
 
 def aggregate(name: str, compute: Callable[[], T], *parts: object) -> T:
@@ -106,13 +108,18 @@ def aggregate(name: str, compute: Callable[[], T], *parts: object) -> T:
     values: `parts` must take few values (a language), never a visitor's input."""
     stamp = public_version()
     now = utcnow()
-    key = f"{name}:{hashlib.sha256(repr(parts).encode()).hexdigest()[:24]}"
-    held = _aggregates.get(key)
-    if held is not None and held[0] == stamp and (held[1] is None or now < held[1]):
-        return held[2]
-    with single_flight(f"aggregate:{key}"):
+    key = f"{name}:{_digest(parts)}"
+
+    def current():  # held for this version, and no scheduled release has come since
         held = _aggregates.get(key)
         if held is not None and held[0] == stamp and (held[1] is None or now < held[1]):
+            return held
+        return None
+
+    if (held := current()) is not None:
+        return held[2]
+    with single_flight(f"aggregate:{key}"):
+        if (held := current()) is not None:
             return held[2]
         release = _next_release(now)  # part of the shared key: the clock may be moved
         shared = f"data:{stamp[0]}:{release.isoformat() if release else '-'}:{key}"
@@ -149,7 +156,8 @@ def warm_aggregates() -> None:
 def warm_after_change(_error: BaseException | None = None) -> None:
     """teardown_appcontext: after a request or command that changed public data (the
     version was bumped in it), warm the aggregates before the next visitor asks."""
-    if _error is None and g.pop(WARM_FLAG, False) and current_app.config["WARM_AGGREGATES"]:
+    changed = g.pop(CHANGED_FLAG, False)
+    if _error is None and changed and current_app.config["WARM_AGGREGATES"]:
         warm_aggregates()
 
 

@@ -22,6 +22,7 @@ from app.db_types import UTCDateTime, intpk, utcnow
 from app.extensions import db
 
 VERSION_MEMO = "honors_public_version"
+CHANGED_FLAG = "public_data_changed"  # g: this context bumped (app/core/cache.py warms after)
 _BUMPED_IN = "public_data_bumped_in"  # session.info: the transaction that bumped
 
 
@@ -66,7 +67,7 @@ def bump(session: Session | None = None) -> int:
         row.changed_at = utcnow()
     forget_public_version()
     if has_app_context():
-        g.public_data_changed = True  # app/core/cache.py warms the aggregates afterwards
+        setattr(g, CHANGED_FLAG, True)
     return row.version
 
 

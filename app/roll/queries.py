@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -170,6 +171,7 @@ def mentions(text: str | None, term: str | None) -> bool:
     return bool(found and text and found.search(text))
 
 
+@functools.lru_cache(maxsize=256)  # a results page asks several times per card
 def _words_pattern(term: str | None) -> re.Pattern | None:
     chosen = sorted(words(term or ""), key=len, reverse=True)
     if not chosen:

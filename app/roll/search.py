@@ -203,17 +203,17 @@ def matching_honorees(term: str, dialect: str) -> sa.Select:
     conditions = []
     rank = []
     for word in words(term):
-        pattern = like_pattern(word)
         if len(word) == 1:  # a surname: the first character, case aside as LIKE does
-            folded = word.lower() if dialect != "sqlite" or word.isascii() else word
             named = aliased(Honoree)  # a subquery, so the planner starts from the index
             # SQLite compares text as bytes, so a caseless character's names are a range.
             if dialect == "sqlite" and word.lower() == word.upper() and ord(word) < 0x10FFFF:
                 initial = sa.and_(named.name >= word, named.name < chr(ord(word) + 1))
             else:
+                folded = word.lower() if dialect != "sqlite" or word.isascii() else word
                 initial = sa.func.lower(sa.func.substr(named.name, 1, 1)) == folded
             conditions.append(Honoree.id.in_(sa.select(named.id).where(initial)))
             continue
+        pattern = like_pattern(word)
         if is_indexed_word(word):
             conditions.append(Honoree.id.in_(_indexed(word, dialect)))
         else:
